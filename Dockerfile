@@ -1,0 +1,21 @@
+# --- build: compile the TypeScript sources to dist/ ---
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+# --- runtime: production dependencies and compiled code only ---
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+# 8000 coordinator, 8001 payment, 8002 inventory, 8003 shipping.
+EXPOSE 8000 8001 8002 8003
+# Other entry points: dist/workers/payment/main.js, dist/workers/inventory/main.js,
+# dist/workers/shipping/main.js, dist/scripts/start.js.
+CMD ["node", "dist/coordinator/main.js"]

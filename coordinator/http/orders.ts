@@ -1,0 +1,159 @@
+/** The order API of SPEC §4: submit, read, list, and the saga timeline. */
+import express, { Request, Response, Router } from 'express';
+import { Database } from '../../lib/db';
+import { notFound, sendProblem } from '../../lib/http/problem';
+import { compileValidator } from '../../lib/validation';
+import {
+  MAX_ORDER_BODY_BYTES,
+  OrderRequest,
+  orderRequestSchema,
+} from '../../sagas/contracts/order-request';
+import { orderStatuses } from '../../sagas/order/status';
+import { OrderIntake } from '../order-intake';
+import { OrderRow, findOrder, findSaga, listOrders, timelineOf } from '../repositories/orders';
+
+const validateOrder = compileValidator<OrderRequest>(orderRequestSchema);
+
+export interface OrderRoutesOptions {
+  db: Database;
+  intake: OrderIntake;
+  faultInjection: boolean;
+}
+
+export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions): Router {
+  const router = Router();
+  const json = express.json({ limit: MAX_ORDER_BODY_BYTES, type: () => true, strict: false });
+
+  router.post('/orders', requireJson, json, async (req, res) => {
+    const result = validateOrder(req.body);
+    if (!result.ok) return badRequest(res, result.errors);
+    const order = result.value;
+    if (!faultInjection && (order.force_fail !== undefined || order.simulate !== undefined)) {
+      return badRequest(res, ['force_fail and simulate need FAULT_INJECTION=on']);
+    }
+    const outcome = await intake.submit(order);
+    if (outcome.kind === 'conflict') {
+      return sendProblem(res, {
+        status: 409,
+        title: 'Conflict',
+        detail: `order ${order.order_id} exists with a different body`,
+      });
+    }
+    const { order_id, saga_id, status } = outcome.order;
+    if (outcome.kind === 'created') {
+      return res.status(202).location(`/orders/${order_id}`).json({ order_id, saga_id, status });
+    }
+    return res.status(200).location(`/orders/${order_id}`).json(present(outcome.order));
+  });
+
+  router.get('/orders', async (req, res) => {
+    const query = parseListQuery(req);
+    if ('errors' in query) return badRequest(res, query.errors);
+    const page = await listOrders(db, query);
+    res.json({
+      orders: page.orders.map(present),
+      next_cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+    });
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const order = await findOrder(db, req.params.orderId);
+    if (!order) return notFound(res, `no order ${req.params.orderId}`);
+    res.json(present(order));
+  });
+
+  router.get('/orders/:orderId/timeline', async (req, res) => {
+    const order = await findOrder(db, req.params.orderId);
+    if (!order) return notFound(res, `no order ${req.params.orderId}`);
+    res.json(await timelineBody(db, order));
+  });
+
+  router.get('/sagas/:sagaId/timeline', async (req, res) => {
+    const sagaId = req.params.sagaId;
+    const order = uuidPattern.test(sagaId) ? await findSaga(db, sagaId) : undefined;
+    if (!order) return notFound(res, `no saga ${sagaId}`);
+    res.json(await timelineBody(db, order));
+  });
+
+  return router;
+}
+
+const timestampPattern =
+  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireJson(req: Request, res: Response, next: () => void): void {
+  if (!req.is('application/json') && !req.is('application/*+json')) {
+    return sendProblem(res, {
+      status: 415,
+      title: 'Unsupported Media Type',
+      detail: 'send the order as Content-Type: application/json',
+    });
+  }
+  next();
+}
+
+function badRequest(res: Response, errors: string[]): void {
+  sendProblem(res, { status: 400, title: 'Bad Request', detail: errors.join('; '), errors });
+}
+
+export function present(order: OrderRow) {
+  return {
+    order_id: order.order_id,
+    saga_id: order.saga_id,
+    status: order.status,
+    step: order.step,
+    items: order.items,
+    total: order.total,
+    ...(order.reason ? { reason: order.reason } : {}),
+    created_at: order.created_at.toISOString(),
+    updated_at: order.updated_at.toISOString(),
+  };
+}
+
+async function timelineBody(db: Database, order: OrderRow) {
+  const events = await timelineOf(db, order.saga_id);
+  return {
+    order_id: order.order_id,
+    saga_id: order.saga_id,
+    status: order.status,
+    events: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, ...e.details })),
+  };
+}
+
+type ListQuery = { status?: string; limit: number; after?: { createdAt: string; sagaId: string } };
+
+function parseListQuery(req: Request): ListQuery | { errors: string[] } {
+  const errors: string[] = [];
+  const { status, limit, cursor } = req.query;
+  const query: ListQuery = { limit: 50 };
+  if (status !== undefined) {
+    if (typeof status !== 'string' || !(orderStatuses as readonly string[]).includes(status)) {
+      errors.push(`status: must be one of ${orderStatuses.join(', ')}`);
+    } else query.status = status;
+  }
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 500) errors.push('limit: must be an integer 1–500');
+    else query.limit = n;
+  }
+  if (cursor !== undefined) {
+    const after = decodeCursor(cursor);
+    if (!after) errors.push('cursor: is not a cursor this API returned');
+    else query.after = after;
+  }
+  return errors.length > 0 ? { errors } : query;
+}
+
+function decodeCursor(cursor: unknown): ListQuery['after'] | undefined {
+  if (typeof cursor !== 'string') return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const { createdAt, sagaId } = value as { createdAt?: unknown; sagaId?: unknown };
+    if (typeof createdAt !== 'string' || !timestampPattern.test(createdAt)) return undefined;
+    if (typeof sagaId !== 'string' || !uuidPattern.test(sagaId)) return undefined;
+    return { createdAt, sagaId };
+  } catch {
+    return undefined;
+  }
+}

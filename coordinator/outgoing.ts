@@ -1,0 +1,56 @@
+/**
+ * Turns a decider's command intents into outbox rows: the envelope of SPEC §7 with fresh
+ * message ids, a W3C traceparent derived from the saga, and the routing of SPEC §7.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { exchanges, queues } from '../lib/messaging/topology';
+import { Envelope } from '../sagas/contracts/envelope';
+import { CommandIntent } from '../sagas/order/decide';
+
+export interface OutboxRow {
+  message_id: string;
+  exchange: string;
+  routing_key: string;
+  type: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface SagaIdentity {
+  sagaId: string;
+  orderId: string;
+}
+
+/** All commands of one saga share its trace: the saga id is a 128-bit id already. */
+export function traceparentOf(sagaId: string): string {
+  return `00-${sagaId.replace(/-/g, '')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+export function commandRow(
+  saga: SagaIdentity,
+  intent: CommandIntent,
+  causationId: string | null,
+  occurredAt: string,
+  extraHeaders: Record<string, string> = {},
+): OutboxRow {
+  const envelope: Envelope = {
+    message_id: randomUUID(),
+    type: intent.type,
+    saga_id: saga.sagaId,
+    order_id: saga.orderId,
+    step: intent.step,
+    attempt: intent.attempt,
+    correlation_id: saga.sagaId,
+    causation_id: causationId,
+    occurred_at: occurredAt,
+    data: intent.data,
+  };
+  return {
+    message_id: envelope.message_id,
+    exchange: exchanges.commands,
+    routing_key: queues[intent.step],
+    type: intent.type,
+    body: JSON.stringify(envelope),
+    headers: { traceparent: traceparentOf(saga.sagaId), ...extraHeaders },
+  };
+}

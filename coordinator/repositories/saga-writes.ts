@@ -1,0 +1,98 @@
+/**
+ * The set-based writes of one saga transaction. Each statement takes a whole batch as one JSON
+ * parameter (jsonb_to_recordset), so a transaction costs the same few round trips whether it
+ * carries one saga or two hundred.
+ */
+import type { Knex } from 'knex';
+import { TimelineEntry } from '../../sagas/order/decide';
+import { OutboxRow } from '../outgoing';
+
+export interface TimelineRow {
+  saga_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  details: Record<string, unknown>;
+}
+
+export interface InboxRow {
+  message_id: string;
+  saga_id: string | null;
+  type: string;
+  outcome: 'applied' | 'ignored' | 'orphan';
+}
+
+export interface SagaUpdate {
+  saga_id: string;
+  snapshot: unknown;
+  status: string;
+  state: string;
+  step: string | null;
+  reason: unknown;
+  timeline_seq: number;
+}
+
+export async function appendTimeline(trx: Knex.Transaction, rows: TimelineRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.raw(
+    `INSERT INTO timeline (saga_id, seq, at, type, details)
+     SELECT saga_id, seq, at, type, details
+     FROM jsonb_to_recordset(?::jsonb)
+       AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Inserts outbox rows and wakes every relay once the transaction commits. */
+export async function insertOutbox(trx: Knex.Transaction, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.raw(
+    `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+     SELECT message_id, exchange, routing_key, type, body, headers
+     FROM jsonb_to_recordset(?::jsonb)
+       AS r(message_id text, exchange text, routing_key text, type text, body text, headers jsonb)`,
+    [JSON.stringify(rows)],
+  );
+  await trx.raw(`SELECT pg_notify('outbox', '')`);
+}
+
+export async function recordInbox(trx: Knex.Transaction, rows: InboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.raw(
+    `INSERT INTO inbox (message_id, saga_id, type, outcome)
+     SELECT message_id, saga_id, type, outcome
+     FROM jsonb_to_recordset(?::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
+     ON CONFLICT (message_id) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export async function updateSagas(trx: Knex.Transaction, rows: SagaUpdate[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.raw(
+    `UPDATE sagas AS s
+     SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
+         reason = r.reason, timeline_seq = r.timeline_seq, updated_at = now()
+     FROM jsonb_to_recordset(?::jsonb)
+       AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
+            timeline_seq int)
+     WHERE s.saga_id = r.saga_id`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Adds a decision's timeline entries with consecutive sequence numbers; returns the last. */
+export function appendTimelineEntries(
+  rows: TimelineRow[],
+  sagaId: string,
+  lastSeq: number,
+  entries: readonly TimelineEntry[],
+  at: string,
+): number {
+  let seq = lastSeq;
+  for (const { type, ...details } of entries) {
+    seq += 1;
+    rows.push({ saga_id: sagaId, seq, at, type, details });
+  }
+  return seq;
+}

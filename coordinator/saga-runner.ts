@@ -1,0 +1,146 @@
+/**
+ * Applies incoming events to sagas. A whole batch is ONE transaction: lock the saga rows (in id
+ * order, so concurrent coordinators cannot deadlock), drop messages already in the inbox,
+ * decide each event purely, then store the snapshots, timeline entries, outbox rows and inbox
+ * records together. Either all of it commits or none of it does.
+ */
+import type { Knex } from 'knex';
+import { Database } from '../lib/db';
+import { OrderSagaEvent } from '../sagas/order/machine';
+import { Decision, StoredSaga, decide } from '../sagas/order/decide';
+import { OutboxRow, commandRow } from './outgoing';
+import {
+  InboxRow,
+  SagaUpdate,
+  TimelineRow,
+  appendTimeline,
+  appendTimelineEntries,
+  insertOutbox,
+  recordInbox,
+  updateSagas,
+} from './repositories/saga-writes';
+
+export interface SagaEvent {
+  messageId: string;
+  sagaId: string;
+  event: OrderSagaEvent;
+}
+
+export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'orphan';
+
+export interface TransitionObserver {
+  /** Called after commit for every applied event, e.g. to count outcomes. */
+  onApplied(decision: Decision, sagaCreatedAt: Date): void;
+}
+
+interface LockedSaga {
+  saga_id: string;
+  order_id: string;
+  snapshot: StoredSaga;
+  timeline_seq: number;
+  created_at: Date;
+}
+
+export interface PlannedWrites {
+  sagas: Map<string, SagaUpdate>;
+  timeline: TimelineRow[];
+  outbox: OutboxRow[];
+  inbox: InboxRow[];
+}
+
+export class SagaRunner {
+  constructor(
+    private readonly db: Database,
+    private readonly onCommitted: (outboxRows: number) => void,
+    private readonly observer?: TransitionObserver,
+  ) {}
+
+  async handle(events: readonly SagaEvent[]): Promise<EventOutcome[]> {
+    const applied: Array<{ decision: Decision; createdAt: Date }> = [];
+    const { outcomes, outboxRows } = await this.db.transaction(async (trx) => {
+      const sagas = await lockSagas(trx, events);
+      const seen = await seenMessages(trx, events);
+      const writes: PlannedWrites = { sagas: new Map(), timeline: [], outbox: [], inbox: [] };
+      const now = new Date().toISOString();
+      const outcomes = events.map((incoming) => {
+        if (seen.has(incoming.messageId)) return 'duplicate';
+        seen.add(incoming.messageId);
+        const saga = sagas.get(incoming.sagaId);
+        const outcome = saga ? this.apply(saga, incoming, writes, now, applied) : 'orphan';
+        writes.inbox.push({
+          message_id: incoming.messageId,
+          saga_id: incoming.sagaId,
+          type: incoming.event.type,
+          outcome: outcome as InboxRow['outcome'],
+        });
+        return outcome;
+      });
+      await updateSagas(trx, [...writes.sagas.values()]);
+      await appendTimeline(trx, writes.timeline);
+      await insertOutbox(trx, writes.outbox);
+      await recordInbox(trx, writes.inbox);
+      return { outcomes, outboxRows: writes.outbox.length };
+    });
+    if (outboxRows > 0) this.onCommitted(outboxRows);
+    for (const { decision, createdAt } of applied) this.observer?.onApplied(decision, createdAt);
+    return outcomes;
+  }
+
+  private apply(
+    saga: LockedSaga,
+    incoming: SagaEvent,
+    writes: PlannedWrites,
+    now: string,
+    applied: Array<{ decision: Decision; createdAt: Date }>,
+  ): EventOutcome {
+    const decision = decide(saga.snapshot, incoming.event);
+    if (!decision.accepted) return 'ignored';
+    const identity = { sagaId: saga.saga_id, orderId: saga.order_id };
+    saga.timeline_seq = appendTimelineEntries(
+      writes.timeline,
+      saga.saga_id,
+      saga.timeline_seq,
+      decision.timeline,
+      now,
+    );
+    for (const intent of decision.commands) {
+      writes.outbox.push(commandRow(identity, intent, incoming.messageId, now));
+    }
+    saga.snapshot = decision.saga;
+    writes.sagas.set(saga.saga_id, {
+      saga_id: saga.saga_id,
+      snapshot: decision.saga,
+      status: decision.status,
+      state: decision.state,
+      step: decision.step,
+      reason: decision.reason,
+      timeline_seq: saga.timeline_seq,
+    });
+    applied.push({ decision, createdAt: saga.created_at });
+    return 'applied';
+  }
+}
+
+async function lockSagas(
+  trx: Knex.Transaction,
+  events: readonly SagaEvent[],
+): Promise<Map<string, LockedSaga>> {
+  const ids = [...new Set(events.map((e) => e.sagaId))].sort();
+  const { rows } = await trx.raw<{ rows: LockedSaga[] }>(
+    `SELECT saga_id, order_id, snapshot, timeline_seq, created_at
+     FROM sagas WHERE saga_id = ANY(?::uuid[]) ORDER BY saga_id FOR UPDATE`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.saga_id, row]));
+}
+
+async function seenMessages(
+  trx: Knex.Transaction,
+  events: readonly SagaEvent[],
+): Promise<Set<string>> {
+  const { rows } = await trx.raw<{ rows: Array<{ message_id: string }> }>(
+    'SELECT message_id FROM inbox WHERE message_id = ANY(?)',
+    [events.map((e) => e.messageId)],
+  );
+  return new Set(rows.map((row) => row.message_id));
+}

@@ -1,0 +1,167 @@
+/**
+ * The only reader of process.env. Every setting of the service is declared here with its
+ * default, validated once at start and frozen; a bad value fails fast naming the variable.
+ */
+import Ajv from 'ajv';
+import { config as loadDotenv } from 'dotenv';
+
+const identifier = { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' } as const;
+const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    POSTGRES_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    POSTGRES_PORT: { ...port, default: 5432 },
+    POSTGRES_USER: { type: 'string', minLength: 1, default: 'postgres' },
+    POSTGRES_PASSWORD: { type: 'string', default: '' },
+    POSTGRES_DB: { ...identifier, default: 'orders' },
+    PAYMENTS_DB: { ...identifier, default: 'payments' },
+    INVENTORY_DB: { ...identifier, default: 'inventory' },
+    SHIPPING_DB: { ...identifier, default: 'shipping' },
+    POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+    RABBITMQ_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    RABBITMQ_PORT: { ...port, default: 5672 },
+    RABBITMQ_MANAGEMENT_PORT: { ...port, default: 15672 },
+    RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
+    RABBITMQ_PASSWORD: { type: 'string', default: 'guest' },
+    RABBITMQ_VHOST: { type: 'string', minLength: 1, maxLength: 255, default: '/' },
+    ORDER_SERVICE_PORT: { ...port, default: 8000 },
+    PAYMENT_SERVICE_PORT: { ...port, default: 8001 },
+    INVENTORY_SERVICE_PORT: { ...port, default: 8002 },
+    SHIPPING_SERVICE_PORT: { ...port, default: 8003 },
+    MAX_RETRY_ATTEMPTS: { type: 'integer', minimum: 0, maximum: 20, default: 3 },
+    RETRY_DELAY_SECONDS: { type: 'number', minimum: 0, maximum: 3600, default: 5 },
+    STEP_TIMEOUT_SECONDS: { type: 'number', exclusiveMinimum: 0, maximum: 86400, default: 30 },
+    STUCK_TIMEOUT_SECONDS: { type: 'number', exclusiveMinimum: 0, default: 3600 },
+    PREFETCH_COUNT: { type: 'integer', minimum: 1, maximum: 65535, default: 256 },
+    PAYMENT_PROVIDER_URL: { type: 'string', pattern: '^(https?://.+)?$', default: '' },
+    PAYMENT_MAX_AMOUNT: { type: 'number', minimum: 0, default: 10000 },
+    FAULT_INJECTION: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    ADMIN_TOKEN: { type: 'string', default: '' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
+      default: 'info',
+    },
+  },
+} as const;
+
+export interface Config {
+  readonly postgres: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly password: string;
+    readonly poolSize: number;
+    readonly databases: {
+      readonly orders: string;
+      readonly payments: string;
+      readonly inventory: string;
+      readonly shipping: string;
+    };
+  };
+  readonly rabbitmq: {
+    readonly host: string;
+    readonly port: number;
+    readonly managementPort: number;
+    readonly user: string;
+    readonly password: string;
+    readonly vhost: string;
+  };
+  readonly ports: {
+    readonly coordinator: number;
+    readonly payment: number;
+    readonly inventory: number;
+    readonly shipping: number;
+  };
+  readonly maxRetryAttempts: number;
+  readonly retryDelaySeconds: number;
+  readonly stepTimeoutSeconds: number;
+  readonly stuckTimeoutSeconds: number;
+  readonly prefetchCount: number;
+  readonly paymentProviderUrl: string;
+  readonly paymentMaxAmount: number;
+  readonly faultInjection: boolean;
+  readonly adminToken: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+type Parsed = Record<keyof (typeof envSchema)['properties'], string & number>;
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+const validateEnv = ajv.compile(envSchema);
+
+/** Builds the configuration from an environment (process.env plus `.env` by default). */
+export function loadConfig(env: Env = readProcessEnv()): Config {
+  const known = Object.keys(envSchema.properties);
+  const candidate: Record<string, string> = {};
+  for (const name of known) {
+    const value = env[name];
+    if (value !== undefined && value !== '') candidate[name] = value.trim();
+  }
+  if (!validateEnv(candidate)) {
+    const problems = (validateEnv.errors ?? []).map(
+      (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}`,
+    );
+    throw new ConfigError(problems);
+  }
+  return Object.freeze(toConfig(candidate as unknown as Parsed));
+}
+
+function toConfig(e: Parsed): Config {
+  return {
+    postgres: {
+      host: e.POSTGRES_HOST,
+      port: e.POSTGRES_PORT,
+      user: e.POSTGRES_USER,
+      password: e.POSTGRES_PASSWORD,
+      poolSize: e.POSTGRES_POOL_SIZE,
+      databases: {
+        orders: e.POSTGRES_DB,
+        payments: e.PAYMENTS_DB,
+        inventory: e.INVENTORY_DB,
+        shipping: e.SHIPPING_DB,
+      },
+    },
+    rabbitmq: {
+      host: e.RABBITMQ_HOST,
+      port: e.RABBITMQ_PORT,
+      managementPort: e.RABBITMQ_MANAGEMENT_PORT,
+      user: e.RABBITMQ_USER,
+      password: e.RABBITMQ_PASSWORD,
+      vhost: e.RABBITMQ_VHOST,
+    },
+    ports: {
+      coordinator: e.ORDER_SERVICE_PORT,
+      payment: e.PAYMENT_SERVICE_PORT,
+      inventory: e.INVENTORY_SERVICE_PORT,
+      shipping: e.SHIPPING_SERVICE_PORT,
+    },
+    maxRetryAttempts: e.MAX_RETRY_ATTEMPTS,
+    retryDelaySeconds: e.RETRY_DELAY_SECONDS,
+    stepTimeoutSeconds: e.STEP_TIMEOUT_SECONDS,
+    stuckTimeoutSeconds: e.STUCK_TIMEOUT_SECONDS,
+    prefetchCount: e.PREFETCH_COUNT,
+    // The payment worker serves a provider simulator on its own port unless told otherwise.
+    paymentProviderUrl:
+      e.PAYMENT_PROVIDER_URL || `http://127.0.0.1:${e.PAYMENT_SERVICE_PORT}/provider`,
+    paymentMaxAmount: e.PAYMENT_MAX_AMOUNT,
+    faultInjection: e.FAULT_INJECTION === 'on',
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readProcessEnv(): Env {
+  loadDotenv({ quiet: true });
+  return process.env;
+}

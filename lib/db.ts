@@ -1,0 +1,68 @@
+/**
+ * PostgreSQL access through knex: one pool per database, the database created when missing,
+ * migrations run from a directory of frozen files.
+ */
+import knexFactory, { Knex } from 'knex';
+import { Client } from 'pg';
+
+export interface PostgresSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  poolSize: number;
+}
+
+export type Database = Knex;
+
+export function createDatabase(settings: PostgresSettings, database: string): Database {
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      host: settings.host,
+      port: settings.port,
+      user: settings.user,
+      password: settings.password,
+      database,
+      application_name: `order-saga:${database}`,
+    },
+    pool: { min: 0, max: settings.poolSize, idleTimeoutMillis: 30_000 },
+    acquireConnectionTimeout: 10_000,
+  });
+}
+
+/** Creates `database` if it does not exist; safe when several services start at once. */
+export async function ensureDatabaseExists(
+  settings: PostgresSettings,
+  database: string,
+): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`bad database name ${database}`);
+  const client = new Client({ ...settings, database: 'postgres' });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      // An identifier cannot be a bound parameter; the name was checked against a strict pattern.
+      await client.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error; // created concurrently
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrateToLatest(db: Database, directory: string): Promise<void> {
+  await db.migrate.latest({ directory, loadExtensions: migrationExtensions });
+}
+
+export async function migrateDown(db: Database, directory: string): Promise<void> {
+  await db.migrate.rollback({ directory, loadExtensions: migrationExtensions }, true);
+}
+
+export async function checkDatabase(db: Database): Promise<void> {
+  await db.raw('SELECT 1');
+}
+
+// Compiled services load .js migrations; the test suite runs the TypeScript sources directly.
+const migrationExtensions = ['.js', '.ts'];

@@ -1,0 +1,45 @@
+/** Prometheus metrics: one registry per service, with Node's default process metrics. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type MetricsRegistry = Registry;
+
+export function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export function counter(registry: Registry, name: string, help: string, labelNames: string[] = []) {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+export function histogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+  buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+) {
+  return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+}
+
+/** A gauge read when scraped, e.g. queue depths fetched from the broker. */
+export function sampledGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  sample: () => Promise<Array<{ labels: Record<string, string>; value: number }>>,
+) {
+  return new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { labels, value } of await sample().catch(() => [])) this.set(labels, value);
+    },
+  });
+}

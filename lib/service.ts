@@ -1,0 +1,173 @@
+/**
+ * The life of one service process: validate config, serve health at once (503 until ready),
+ * wait for PostgreSQL (creating and migrating the database) and RabbitMQ (declaring the
+ * topology at every reconnect), then start the service's consumers and loops. SIGINT/SIGTERM
+ * stop everything in reverse order, letting in-flight batches settle.
+ */
+import express, { Router } from 'express';
+import type { Server } from 'node:http';
+import type { Registry } from 'prom-client';
+import { retryForever } from './backoff';
+import { Config, ConfigError, loadConfig } from './config';
+import {
+  Database,
+  checkDatabase,
+  createDatabase,
+  ensureDatabaseExists,
+  migrateToLatest,
+} from './db';
+import { opsRouter } from './http/ops';
+import { problemHandler, sendProblem } from './http/problem';
+import { Logger, createLogger, describeError } from './logger';
+import { createRegistry } from './metrics';
+import { BrokerConnection, brokerAddress, connectBroker } from './messaging/connection';
+import { buildTopology, declareTopology } from './messaging/topology';
+
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  broker: BrokerConnection;
+  registry: Registry;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** One service: `create` builds its parts, the rest wire them in at the right moment. */
+export interface ServiceDefinition<TParts> {
+  name: string;
+  port(config: Config): number;
+  database(config: Config): string;
+  migrationsDirectory: string;
+  create(context: ServiceContext): TParts;
+  routes(parts: TParts, context: ServiceContext): Router;
+  /** Runs after migrations, before consumers: e.g. seeding an empty table. */
+  prepare?(parts: TParts, context: ServiceContext): Promise<void>;
+  start(parts: TParts, context: ServiceContext): Promise<Stoppable[]>;
+}
+
+export async function runService<TParts>(definition: ServiceDefinition<TParts>): Promise<void> {
+  const config = readConfigOrExit(definition.name);
+  const logger = createLogger(definition.name, config.logLevel);
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled rejection', describeError(error));
+    process.exit(1);
+  });
+  const registry = createRegistry(definition.name);
+  const databaseName = definition.database(config);
+  const db = createDatabase(config.postgres, databaseName);
+  const broker = connectBrokerLogged(config, logger);
+  const context: ServiceContext = { config, logger, db, broker, registry };
+
+  let ready = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
+  );
+  app.use((_req, res, next) => {
+    if (ready) return next();
+    sendProblem(res, { status: 503, title: 'Service Unavailable', detail: 'starting' });
+  });
+  const parts = definition.create(context);
+  app.use(definition.routes(parts, context));
+  app.use(problemHandler((error) => logger.error('request failed', describeError(error))));
+  const server = await listen(app, definition.port(config));
+  logger.info('http listening', { port: definition.port(config) });
+
+  const stoppables: Stoppable[] = [];
+  installShutdown(logger, async () => {
+    for (const stoppable of stoppables.reverse()) await stoppable.stop();
+    await new Promise((resolve) => server.close(resolve));
+    await broker.close();
+    await db.destroy();
+  });
+
+  const address = `postgres://${config.postgres.host}:${config.postgres.port}/${databaseName}`;
+  await retryForever(
+    async () => {
+      await ensureDatabaseExists(config.postgres, databaseName);
+      await migrateToLatest(db, definition.migrationsDirectory);
+    },
+    (error, attempt, delayMs) =>
+      logger.error('database unreachable', {
+        address,
+        attempt,
+        retry_in_ms: delayMs,
+        ...describeError(error),
+      }),
+  );
+  const topology = buildTopology({ retryLevels: Math.max(config.maxRetryAttempts, 1) });
+  const topologyChannel = broker.createChannel({
+    setup: (channel: Parameters<typeof declareTopology>[0]) => declareTopology(channel, topology),
+  });
+  await topologyChannel.waitForConnect();
+  await definition.prepare?.(parts, context);
+  // Serve before consuming: a worker's first command may need its own routes (the simulator).
+  ready = true;
+  stoppables.push(...(await definition.start(parts, context)));
+  logger.info('service ready', { database: address, broker: brokerAddress(config.rabbitmq) });
+}
+
+function readConfigOrExit(service: string): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger(service).error('invalid configuration', { problems: error.problems });
+    process.exit(78); // EX_CONFIG: the supervisor does not restart a misconfigured service
+  }
+}
+
+function connectBrokerLogged(config: Config, logger: Logger): BrokerConnection {
+  const address = brokerAddress(config.rabbitmq);
+  let failures = 0;
+  return connectBroker(config.rabbitmq, {
+    onConnect: () => {
+      failures = 0;
+      logger.info('broker connected', { address });
+    },
+    onDisconnect: (error) =>
+      logger.warn('broker disconnected', { address, ...describeError(error) }),
+    onConnectFailed: (error) => {
+      failures += 1;
+      // One line per outage, then one every 30 failed attempts: the retry continues silently.
+      if (failures === 1 || failures % 30 === 0) {
+        logger.error('broker unreachable', {
+          address,
+          attempts: failures,
+          ...describeError(error),
+        });
+      }
+    },
+  });
+}
+
+function listen(app: express.Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '0.0.0.0', () => resolve(server));
+    server.once('error', reject);
+    server.keepAliveTimeout = 65_000;
+  });
+}
+
+function installShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info('stopping', { signal });
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error('stop failed', describeError(error));
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}

@@ -1,0 +1,151 @@
+/**
+ * Commands (imperative) and replies (past tense) of the order saga, with one JSON Schema per
+ * message type. Command ids are stable: every re-send of a command carries the same id, so a
+ * worker answers a repeat from its record instead of acting twice.
+ */
+import { Envelope, Step, envelopeProperties, envelopeRequired, idPattern } from './envelope';
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+export interface CommandData {
+  'payment.authorize': { command_id: string; amount: number };
+  'payment.void': { command_id: string };
+  'inventory.reserve': { command_id: string; items: OrderLine[] };
+  'inventory.release': { command_id: string };
+  'shipping.create': { command_id: string; items: OrderLine[] };
+  'shipping.cancel': { command_id: string };
+}
+
+export interface ReplyData {
+  'payment.authorized': { command_id: string; authorization_id: string };
+  'payment.declined': { command_id: string } & Failure;
+  'payment.voided': { command_id: string; voided: number };
+  'inventory.reserved': { command_id: string };
+  'inventory.rejected': { command_id: string } & Failure;
+  'inventory.released': { command_id: string; released: boolean };
+  'shipping.ready': { command_id: string; shipment_id: string; tracking_number: string };
+  'shipping.rejected': { command_id: string } & Failure;
+  'shipping.cancelled': { command_id: string; cancelled: number };
+}
+
+export type CommandType = keyof CommandData;
+export type ReplyType = keyof ReplyData;
+
+export type Command<T extends CommandType = CommandType> = {
+  [K in T]: Envelope<K, CommandData[K]>;
+}[T];
+export type Reply<T extends ReplyType = ReplyType> = { [K in T]: Envelope<K, ReplyData[K]> }[T];
+
+export const commandStep: Record<CommandType, Step> = {
+  'payment.authorize': 'payment',
+  'payment.void': 'payment',
+  'inventory.reserve': 'inventory',
+  'inventory.release': 'inventory',
+  'shipping.create': 'shipping',
+  'shipping.cancel': 'shipping',
+};
+
+export const commandTypes = Object.keys(commandStep) as CommandType[];
+
+export const replyTypes: readonly ReplyType[] = [
+  'payment.authorized',
+  'payment.declined',
+  'payment.voided',
+  'inventory.reserved',
+  'inventory.rejected',
+  'inventory.released',
+  'shipping.ready',
+  'shipping.rejected',
+  'shipping.cancelled',
+];
+
+const commandId = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const orderLines = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 100,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['sku', 'quantity'],
+    properties: {
+      sku: { type: 'string', pattern: idPattern },
+      // Repeated SKUs of an order are merged into one line, so a line may exceed 1,000.
+      quantity: { type: 'integer', minimum: 1, maximum: 100_000 },
+    },
+  },
+} as const;
+const failure = {
+  code: { type: 'string', minLength: 1, maxLength: 64 },
+  message: { type: 'string', maxLength: 1024 },
+} as const;
+
+function dataSchema(properties: Record<string, unknown>): object {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: Object.keys(properties),
+    properties,
+  };
+}
+
+const dataSchemas: Record<CommandType | ReplyType, object> = {
+  'payment.authorize': dataSchema({
+    command_id: commandId,
+    amount: { type: 'number', minimum: 0 },
+  }),
+  'payment.void': dataSchema({ command_id: commandId }),
+  'inventory.reserve': dataSchema({ command_id: commandId, items: orderLines }),
+  'inventory.release': dataSchema({ command_id: commandId }),
+  'shipping.create': dataSchema({ command_id: commandId, items: orderLines }),
+  'shipping.cancel': dataSchema({ command_id: commandId }),
+  'payment.authorized': dataSchema({
+    command_id: commandId,
+    authorization_id: { type: 'string', minLength: 1, maxLength: 128 },
+  }),
+  'payment.declined': dataSchema({ command_id: commandId, ...failure }),
+  'payment.voided': dataSchema({ command_id: commandId, voided: { type: 'integer', minimum: 0 } }),
+  'inventory.reserved': dataSchema({ command_id: commandId }),
+  'inventory.rejected': dataSchema({ command_id: commandId, ...failure }),
+  'inventory.released': dataSchema({ command_id: commandId, released: { type: 'boolean' } }),
+  'shipping.ready': dataSchema({
+    command_id: commandId,
+    shipment_id: { type: 'string', minLength: 1, maxLength: 128 },
+    tracking_number: { type: 'string', minLength: 1, maxLength: 64 },
+  }),
+  'shipping.rejected': dataSchema({ command_id: commandId, ...failure }),
+  'shipping.cancelled': dataSchema({
+    command_id: commandId,
+    cancelled: { type: 'integer', minimum: 0 },
+  }),
+};
+
+/** One schema for a family of message types: the envelope, then `data` chosen by `type`. */
+function envelopeSchema(types: readonly (CommandType | ReplyType)[]): object {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: envelopeRequired,
+    properties: { ...envelopeProperties, type: { enum: types }, data: { type: 'object' } },
+    allOf: types.map((type) => ({
+      if: { properties: { type: { const: type } } },
+      then: { properties: { data: dataSchemas[type] } },
+    })),
+  };
+}
+
+export const commandSchema = envelopeSchema(commandTypes);
+export const replySchema = envelopeSchema(replyTypes);
+
+/** Stable id of a command within a saga: the same on every re-send, distinct per command. */
+export function commandIdOf(sagaId: string, command: CommandType): string {
+  return `${sagaId}/${command}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm start`: runs the coordinator and the three workers as child processes, restarts a child
+ * that dies (at once, backing off only when it crash-loops), and stops them all on SIGINT or
+ * SIGTERM. A child that exits with 78 (bad configuration) stops the whole system instead.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+
+const services = {
+  coordinator: 'coordinator/main.js',
+  payment: 'workers/payment/main.js',
+  inventory: 'workers/inventory/main.js',
+  shipping: 'workers/shipping/main.js',
+} as const;
+type ServiceName = keyof typeof services;
+
+const CONFIG_ERROR = 78;
+const STABLE_AFTER_MS = 10_000;
+
+loadDotenv({ quiet: true });
+const env = { ...process.env };
+if (!env.ADMIN_TOKEN) {
+  env.ADMIN_TOKEN = randomBytes(24).toString('base64url');
+  process.stdout.write(`ADMIN_TOKEN not set; generated one for this run: ${env.ADMIN_TOKEN}\n`);
+}
+
+const children = new Map<ServiceName, ChildProcess>();
+let stopping = false;
+
+function launch(name: ServiceName, crashes = 0): void {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, [path.join(__dirname, '..', services[name])], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    if (code === CONFIG_ERROR) {
+      log('error', 'child has a configuration error; stopping', { child: name });
+      return stopAll(1);
+    }
+    const crashLooping = Date.now() - startedAt < STABLE_AFTER_MS;
+    const count = crashLooping ? crashes + 1 : 0;
+    const delayMs = count <= 1 ? 200 : Math.min(30_000, 500 * 2 ** (count - 2));
+    log('warn', 'child exited; restarting', { child: name, code, signal, restart_in_ms: delayMs });
+    setTimeout(() => !stopping && launch(name, count), delayMs);
+  });
+}
+
+function stopAll(exitCode = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.values()) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    process.exit(exitCode || 1);
+  }, 15_000);
+  const check = setInterval(() => {
+    if (children.size > 0) return;
+    clearInterval(check);
+    clearTimeout(deadline);
+    process.exit(exitCode);
+  }, 100);
+}
+
+function log(level: string, message: string, fields: Record<string, unknown>): void {
+  const line = {
+    level,
+    message,
+    service: 'supervisor',
+    timestamp: new Date().toISOString(),
+    ...fields,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+process.on('SIGINT', () => stopAll());
+process.on('SIGTERM', () => stopAll());
+for (const name of Object.keys(services) as ServiceName[]) launch(name);
+log('info', 'supervisor started', { children: Object.keys(services), pid: process.pid });

@@ -1,0 +1,182 @@
+/**
+ * Inventory: reserves an order's lines all together or not at all, and releases them. The
+ * batch locks every stock row it touches (in SKU order, so concurrent batches cannot deadlock)
+ * and decides in memory against the locked counts: stock can never be oversold, whatever the
+ * concurrency, and the CHECK constraint on `stock` would refuse it anyway.
+ */
+import type { Knex } from 'knex';
+import { OrderLine } from '../../sagas/contracts/messages';
+import { CommandHandler, PreparedCommand } from '../runtime/worker';
+import { ReplyDraft } from '../runtime/replies';
+
+type InventoryCommand = PreparedCommand['command'];
+type Reserve = Extract<InventoryCommand, { type: 'inventory.reserve' }>;
+type Release = Extract<InventoryCommand, { type: 'inventory.release' }>;
+
+interface StockCount {
+  available: number;
+  reserved: number;
+}
+
+interface Reservation {
+  order_id: string;
+  saga_id: string;
+  command_id: string;
+  status: 'RESERVED' | 'RELEASED' | 'REJECTED';
+  items: OrderLine[];
+  reason: { code: string; message: string } | null;
+}
+
+export function inventoryHandler(): CommandHandler<void> {
+  return {
+    prepare: async () => undefined,
+    async apply(trx, commands) {
+      const orderIds = [...new Set(commands.map((c) => c.command.order_id))];
+      const existing = await lockReservations(trx, orderIds);
+      const skus = new Set<string>();
+      for (const { command } of commands) {
+        const lines =
+          command.type === 'inventory.reserve'
+            ? command.data.items
+            : existing.get(command.order_id)?.items;
+        lines?.forEach((line) => skus.add(line.sku));
+      }
+      const stock = await lockStock(trx, [...skus].sort());
+      const changed = new Map<string, Reservation>();
+      const replies = commands.map(({ command }) => {
+        if (command.type === 'inventory.reserve') return reserve(command, stock, existing, changed);
+        if (command.type === 'inventory.release') return release(command, stock, existing, changed);
+        throw new Error(`inventory cannot handle ${command.type}`);
+      });
+      await writeStock(trx, stock);
+      await writeReservations(trx, [...changed.values()]);
+      return replies;
+    },
+  };
+}
+
+function reserve(
+  command: Reserve,
+  stock: Map<string, StockCount>,
+  reservations: Map<string, Reservation>,
+  changed: Map<string, Reservation>,
+): ReplyDraft {
+  const { command_id, items } = command.data;
+  const prior = reservations.get(command.order_id);
+  if (prior) return answerFromPrior(command_id, prior);
+  const problem = shortage(items, stock);
+  const reservation: Reservation = {
+    order_id: command.order_id,
+    saga_id: command.saga_id,
+    command_id,
+    status: problem ? 'REJECTED' : 'RESERVED',
+    items,
+    reason: problem,
+  };
+  reservations.set(command.order_id, reservation);
+  changed.set(command.order_id, reservation);
+  if (problem) return { type: 'inventory.rejected', data: { command_id, ...problem } };
+  for (const line of items) {
+    const count = stock.get(line.sku)!;
+    count.available -= line.quantity;
+    count.reserved += line.quantity;
+  }
+  return { type: 'inventory.reserved', data: { command_id } };
+}
+
+/** A reservation already decided for this order (e.g. released before a late reserve). */
+function answerFromPrior(commandId: string, prior: Reservation): ReplyDraft {
+  if (prior.status === 'RESERVED')
+    return { type: 'inventory.reserved', data: { command_id: commandId } };
+  const reason = prior.reason ?? { code: 'ALREADY_RELEASED', message: 'the order was released' };
+  return { type: 'inventory.rejected', data: { command_id: commandId, ...reason } };
+}
+
+function shortage(items: OrderLine[], stock: Map<string, StockCount>) {
+  for (const line of items) {
+    const count = stock.get(line.sku);
+    if (!count) return { code: 'UNKNOWN_SKU', message: `unknown SKU ${line.sku}` };
+    if (count.available < line.quantity) {
+      return {
+        code: 'OUT_OF_STOCK',
+        message: `${line.sku}: ${line.quantity} requested, ${count.available} available`,
+      };
+    }
+  }
+  return null;
+}
+
+function release(
+  command: Release,
+  stock: Map<string, StockCount>,
+  reservations: Map<string, Reservation>,
+  changed: Map<string, Reservation>,
+): ReplyDraft {
+  const { command_id } = command.data;
+  const prior = reservations.get(command.order_id);
+  if (prior?.status === 'RESERVED') {
+    for (const line of prior.items) {
+      const count = stock.get(line.sku)!;
+      count.available += line.quantity;
+      count.reserved -= line.quantity;
+    }
+  }
+  // Without a reservation a tombstone is written, so a reserve arriving late cannot hold stock.
+  const released: Reservation = prior
+    ? { ...prior, status: prior.status === 'REJECTED' ? 'REJECTED' : 'RELEASED' }
+    : {
+        order_id: command.order_id,
+        saga_id: command.saga_id,
+        command_id,
+        status: 'RELEASED',
+        items: [],
+        reason: null,
+      };
+  reservations.set(command.order_id, released);
+  changed.set(command.order_id, released);
+  return {
+    type: 'inventory.released',
+    data: { command_id, released: prior?.status === 'RESERVED' },
+  };
+}
+
+async function lockReservations(trx: Knex.Transaction, orderIds: string[]) {
+  const rows: Reservation[] = await trx('reservations')
+    .select('order_id', 'saga_id', 'command_id', 'status', 'items', 'reason')
+    .whereIn('order_id', orderIds)
+    .orderBy('order_id')
+    .forUpdate();
+  return new Map(rows.map((row) => [row.order_id, row]));
+}
+
+async function lockStock(trx: Knex.Transaction, skus: string[]): Promise<Map<string, StockCount>> {
+  if (skus.length === 0) return new Map();
+  const { rows } = await trx.raw<{ rows: Array<StockCount & { sku: string }> }>(
+    'SELECT sku, available, reserved FROM stock WHERE sku = ANY(?) ORDER BY sku FOR UPDATE',
+    [skus],
+  );
+  return new Map(rows.map(({ sku, available, reserved }) => [sku, { available, reserved }]));
+}
+
+async function writeStock(trx: Knex.Transaction, stock: Map<string, StockCount>): Promise<void> {
+  if (stock.size === 0) return;
+  const rows = [...stock].map(([sku, count]) => ({ sku, ...count }));
+  await trx.raw(
+    `UPDATE stock AS s SET available = r.available, reserved = r.reserved, updated_at = now()
+     FROM jsonb_to_recordset(?::jsonb) AS r(sku text, available int, reserved int)
+     WHERE s.sku = r.sku AND (s.available, s.reserved) IS DISTINCT FROM (r.available, r.reserved)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function writeReservations(trx: Knex.Transaction, rows: Reservation[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.raw(
+    `INSERT INTO reservations (order_id, saga_id, command_id, status, items, reason)
+     SELECT order_id, saga_id, command_id, status, items, reason
+     FROM jsonb_to_recordset(?::jsonb)
+       AS r(order_id text, saga_id uuid, command_id text, status text, items jsonb, reason jsonb)
+     ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Payment: authorizes an order's total with the provider, and voids an order's live
+ * authorizations. Provider calls happen in `prepare`, outside the database transaction; the
+ * authorization is recorded together with the stored reply in `apply`.
+ */
+import type { Knex } from 'knex';
+import { Database } from '../../lib/db';
+import { Command } from '../../sagas/contracts/messages';
+import { CommandHandler } from '../runtime/worker';
+import { ReplyDraft } from '../runtime/replies';
+import { AuthorizationResult, PaymentProvider } from './provider';
+
+type Prepared =
+  { kind: 'authorize'; result: AuthorizationResult } | { kind: 'void'; authorizationIds: string[] };
+
+export function paymentHandler(db: Database, provider: PaymentProvider): CommandHandler<Prepared> {
+  return {
+    async prepare(command) {
+      if (command.type === 'payment.authorize') {
+        const { command_id, amount } = command.data;
+        const result = await provider.authorize({
+          idempotencyKey: command_id,
+          orderId: command.order_id,
+          amount,
+        });
+        return { kind: 'authorize', result };
+      }
+      if (command.type === 'payment.void') {
+        const live = await liveAuthorizations(db, command.order_id);
+        for (const authorizationId of live) {
+          await provider.void({
+            idempotencyKey: `${command.data.command_id}:${authorizationId}`,
+            authorizationId,
+          });
+        }
+        return { kind: 'void', authorizationIds: live };
+      }
+      throw new Error(`payment cannot handle ${command.type}`);
+    },
+    async apply(trx, commands) {
+      const authorizations: object[] = [];
+      const replies: ReplyDraft[] = [];
+      for (const { command, prepared } of commands) {
+        const commandId = command.data.command_id;
+        if (prepared.kind === 'authorize') {
+          replies.push(authorizationReply(command, prepared.result, authorizations));
+        } else {
+          const voided = await voidAuthorizations(trx, prepared.authorizationIds);
+          replies.push({ type: 'payment.voided', data: { command_id: commandId, voided } });
+        }
+      }
+      if (authorizations.length > 0) await trx('authorizations').insert(authorizations);
+      return replies;
+    },
+  };
+}
+
+function authorizationReply(
+  command: Command,
+  result: AuthorizationResult,
+  rows: object[],
+): ReplyDraft {
+  const commandId = command.data.command_id;
+  if (!result.approved) {
+    return {
+      type: 'payment.declined',
+      data: { command_id: commandId, code: result.code, message: result.message },
+    };
+  }
+  rows.push({
+    authorization_id: result.authorizationId,
+    order_id: command.order_id,
+    saga_id: command.saga_id,
+    command_id: commandId,
+    amount: (command.data as { amount: number }).amount,
+    status: 'AUTHORIZED',
+  });
+  return {
+    type: 'payment.authorized',
+    data: { command_id: commandId, authorization_id: result.authorizationId },
+  };
+}
+
+async function liveAuthorizations(db: Database, orderId: string): Promise<string[]> {
+  const rows: Array<{ authorization_id: string }> = await db('authorizations')
+    .select('authorization_id')
+    .where({ order_id: orderId, status: 'AUTHORIZED' });
+  return rows.map((row) => row.authorization_id);
+}
+
+async function voidAuthorizations(trx: Knex.Transaction, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return trx('authorizations')
+    .whereIn('authorization_id', ids)
+    .andWhere({ status: 'AUTHORIZED' })
+    .update({ status: 'VOIDED', updated_at: trx.fn.now() });
+}

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { queues } from '../../lib/messaging/topology';
+import { runWorker } from '../runtime/service';
+import { paymentHandler } from './handlers';
+import { httpPaymentProvider } from './provider';
+import { providerSimulator } from './provider-simulator';
+import { paymentRoutes } from './routes';
+
+runWorker({
+  name: 'payment',
+  queue: queues.payment,
+  port: (config) => config.ports.payment,
+  database: (config) => config.postgres.databases.payments,
+  migrationsDirectory: path.join(__dirname, '../../migrations/payments'),
+  handler: ({ db, config }) => paymentHandler(db, httpPaymentProvider(config.paymentProviderUrl)),
+  routes: ({ db, config }) =>
+    Router().use(paymentRoutes(db)).use(providerSimulator(config.paymentMaxAmount)),
+});

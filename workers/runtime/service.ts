@@ -1,0 +1,71 @@
+/** Runs a worker as a service: its command queue consumed in batches, its read API served. */
+import { Router } from 'express';
+import { describeError } from '../../lib/logger';
+import { counter } from '../../lib/metrics';
+import { BatchConsumer } from '../../lib/messaging/batch-consumer';
+import { ConfirmPublisher } from '../../lib/messaging/publisher';
+import { ServiceContext, runService } from '../../lib/service';
+import { CommandHandler } from './worker';
+import { commandBatchHandler } from './worker';
+
+export interface WorkerDefinition<TPrepared> {
+  name: 'payment' | 'inventory' | 'shipping';
+  queue: string;
+  port(context: ServiceContext['config']): number;
+  database(context: ServiceContext['config']): string;
+  migrationsDirectory: string;
+  handler(context: ServiceContext): CommandHandler<TPrepared>;
+  routes(context: ServiceContext): Router;
+  prepare?(context: ServiceContext): Promise<void>;
+}
+
+export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): void {
+  void runService<{ handler: CommandHandler<TPrepared>; routes: Router }>({
+    name: definition.name,
+    port: definition.port,
+    database: definition.database,
+    migrationsDirectory: definition.migrationsDirectory,
+    create: (context) => ({
+      handler: definition.handler(context),
+      routes: definition.routes(context),
+    }),
+    routes: ({ routes }) => routes,
+    prepare: (_parts, context) => definition.prepare?.(context) ?? Promise.resolve(),
+    async start({ handler }, { config, logger, db, broker, registry }) {
+      const handled = counter(
+        registry,
+        'worker_commands_total',
+        'Commands answered, by reply type',
+        ['type'],
+      );
+      const retries = counter(registry, 'worker_retries_total', 'Commands sent to a retry queue', [
+        'command',
+      ]);
+      const consumer = new BatchConsumer(broker, {
+        queue: definition.queue,
+        prefetch: config.prefetchCount,
+        maxBatch: 200,
+        handle: commandBatchHandler({
+          queue: definition.queue,
+          db,
+          publisher: new ConfirmPublisher(broker),
+          handler,
+          policy: config,
+          logger,
+          onReplied: (replies) => replies.forEach((reply) => handled.inc({ type: reply.type })),
+          onRetry: (command) => retries.inc({ command: command.type }),
+        }),
+        onTransientFailure: (error, attempt, delayMs) =>
+          logger.warn('command batch will be retried', {
+            attempt,
+            retry_in_ms: delayMs,
+            ...describeError(error),
+          }),
+        onRejected: (message, reason) =>
+          logger.error('command rejected', { message_id: message.properties.messageId, reason }),
+      });
+      await consumer.start();
+      return [consumer];
+    },
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * The life of a command in a worker: decode → answered before? → prepare (outside the
+ * transaction: e.g. the provider's HTTP API) → one transaction that claims the command ids,
+ * applies the effects and stores the replies → publish the replies with confirms → ack.
+ *
+ * A redelivered command is answered with the reply stored the first time, so it has no second
+ * effect. A crash after the commit and before the ack makes the broker redeliver; the stored
+ * reply is then published again with its original message id, which the coordinator's inbox
+ * absorbs.
+ */
+import type { Knex } from 'knex';
+import type { ConsumeMessage } from 'amqplib';
+import { isTransientError, PoisonMessageError } from '../../lib/errors';
+import { Database } from '../../lib/db';
+import { Logger, describeError } from '../../lib/logger';
+import { Outcome } from '../../lib/messaging/batch-consumer';
+import { decodeMessage } from '../../lib/messaging/decode';
+import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
+import { exchanges, queues } from '../../lib/messaging/topology';
+import { compileValidator } from '../../lib/validation';
+import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
+import { RetryPolicy, deadLetter, deliveryAttempt, routeTechnicalFailure } from './failure-routing';
+import { claimCommands, findReplies, storeReplies } from './processed-commands';
+import { ReplyDraft, replyTo } from './replies';
+
+const validateCommand = compileValidator<Command>(commandSchema);
+
+export interface PreparedCommand<TPrepared = unknown> {
+  command: Command;
+  message: ConsumeMessage;
+  prepared: TPrepared;
+}
+
+/** A worker's business logic; failure classification happens in its adapters. */
+export interface CommandHandler<TPrepared = unknown> {
+  /** Outside any transaction; a throw is a technical failure of that command only. */
+  prepare(command: Command, message: ConsumeMessage): Promise<TPrepared>;
+  /** Inside the batch transaction; returns one reply per command, in order. */
+  apply(trx: Knex.Transaction, commands: PreparedCommand<TPrepared>[]): Promise<ReplyDraft[]>;
+}
+
+export interface WorkerRuntimeOptions<TPrepared> {
+  queue: string;
+  db: Database;
+  publisher: ConfirmPublisher;
+  handler: CommandHandler<TPrepared>;
+  policy: RetryPolicy;
+  logger: Logger;
+  onReplied?: (replies: Reply[]) => void;
+  onRetry?: (command: Command, retry: number) => void;
+}
+
+interface Decoded {
+  message: ConsumeMessage;
+  command: Command;
+}
+
+export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPrepared>) {
+  const { queue, db, publisher, handler, logger } = options;
+
+  return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
+    const outgoing: OutgoingMessage[] = [];
+    const decoded: Decoded[] = [];
+    for (const message of messages) {
+      try {
+        decoded.push({ message, command: decodeMessage(message, validateCommand) });
+      } catch (error) {
+        const reason = describeError(error);
+        logger.warn('poison command dead-lettered', {
+          queue,
+          message_id: message.properties.messageId,
+          ...reason,
+          details: (error as PoisonMessageError).details,
+        });
+        outgoing.push(
+          deadLetter(message, queue, deliveryAttempt(message), {
+            code: 'POISON',
+            message: reason.error,
+          }),
+        );
+      }
+    }
+
+    const answered = await findReplies(
+      db,
+      decoded.map((d) => d.command.data.command_id),
+    );
+    const fresh = decoded.filter((d) => !answered.has(d.command.data.command_id));
+    const prepared = await prepareAll(fresh, (d, error) =>
+      outgoing.push(technicalFailure(d, error)),
+    );
+    const replies = [...answered.values()];
+    if (prepared.length > 0) {
+      try {
+        replies.push(...(await applyBatch(prepared)));
+      } catch (error) {
+        // One bad command must not hold back the rest: the consumer retries them one by one.
+        if (isTransientError(error) || prepared.length > 1) throw error;
+        outgoing.push(technicalFailure(prepared[0]!, error));
+      }
+    }
+    outgoing.push(...replies.map(replyMessage));
+    await publisher.publishAll(outgoing);
+    options.onReplied?.(replies);
+    return messages.map(() => ({ kind: 'ack' }));
+  };
+
+  async function prepareAll(
+    items: Decoded[],
+    onFailure: (item: Decoded, error: unknown) => void,
+  ): Promise<PreparedCommand<TPrepared>[]> {
+    const settled = await Promise.allSettled(
+      items.map((d) => handler.prepare(d.command, d.message)),
+    );
+    const ready: PreparedCommand<TPrepared>[] = [];
+    settled.forEach((result, index) => {
+      const item = items[index]!;
+      if (result.status === 'fulfilled') ready.push({ ...item, prepared: result.value });
+      else onFailure(item, result.reason);
+    });
+    return ready;
+  }
+
+  async function applyBatch(items: PreparedCommand<TPrepared>[]): Promise<Reply[]> {
+    const { fresh, taken } = await db.transaction(async (trx) => {
+      const claimed = await claimCommands(
+        trx,
+        items.map((i) => i.command),
+      );
+      const mine = items.filter((i) => claimed.has(i.command.data.command_id));
+      const drafts = mine.length > 0 ? await handler.apply(trx, mine) : [];
+      const fresh = mine.map((item, index) => replyTo(item.command, drafts[index]!));
+      await storeReplies(trx, fresh);
+      return { fresh, taken: items.filter((i) => !claimed.has(i.command.data.command_id)) };
+    });
+    if (taken.length === 0) return fresh;
+    // Another instance handled these concurrently and has committed: answer from its record.
+    const stored = await findReplies(
+      db,
+      taken.map((i) => i.command.data.command_id),
+    );
+    return [...fresh, ...stored.values()];
+  }
+
+  function technicalFailure({ command, message }: Decoded, error: unknown): OutgoingMessage {
+    const reason = describeError(error);
+    const route = routeTechnicalFailure(message, queue, options.policy, {
+      code: reason.code ?? 'TECHNICAL_FAILURE',
+      message: reason.error,
+      sagaId: command.saga_id,
+      orderId: command.order_id,
+      step: command.step,
+      command: command.type,
+    });
+    const ids = {
+      saga_id: command.saga_id,
+      order_id: command.order_id,
+      correlation_id: command.correlation_id,
+      command: command.type,
+    };
+    if (route.kind === 'retry') {
+      logger.warn('command retry scheduled', {
+        ...ids,
+        retry: route.retry,
+        delay_ms: route.delayMs,
+        ...reason,
+      });
+      options.onRetry?.(command, route.retry);
+    } else {
+      logger.error('command dead-lettered', {
+        ...ids,
+        attempts: deliveryAttempt(message),
+        ...reason,
+      });
+    }
+    return route.message;
+  }
+}
+
+function replyMessage(reply: Reply): OutgoingMessage {
+  return {
+    exchange: exchanges.replies,
+    routingKey: queues.coordinator,
+    body: Buffer.from(JSON.stringify(reply)),
+    messageId: reply.message_id,
+    type: reply.type,
+    correlationId: reply.correlation_id,
+  };
+}

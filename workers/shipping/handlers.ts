@@ -1,0 +1,85 @@
+/**
+ * Shipping: creates a shipment with a tracking number, or cancels the order's shipments.
+ * A parcel over the carrier's size limit is a business rejection, not a technical failure.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { CommandHandler, PreparedCommand } from '../runtime/worker';
+import { ReplyDraft } from '../runtime/replies';
+
+export const MAX_PARCEL_UNITS = 1000;
+
+export function shippingHandler(): CommandHandler<void> {
+  return {
+    prepare: async () => undefined,
+    async apply(trx, commands) {
+      const replies: ReplyDraft[] = [];
+      const shipments: ShipmentRow[] = [];
+      for (const { command } of commands) {
+        if (command.type === 'shipping.create') replies.push(planShipment(command, shipments));
+        else if (command.type === 'shipping.cancel')
+          replies.push(await cancelShipments(trx, command));
+        else throw new Error(`shipping cannot handle ${command.type}`);
+      }
+      // One multi-row insert for the whole batch.
+      if (shipments.length > 0) await trx('shipments').insert(shipments);
+      return replies;
+    },
+  };
+}
+
+type ShippingCommand<T> = Extract<PreparedCommand['command'], { type: T }>;
+
+interface ShipmentRow {
+  shipment_id: string;
+  order_id: string;
+  saga_id: string;
+  command_id: string;
+  tracking_number: string;
+  status: 'CREATED';
+}
+
+function planShipment(
+  command: ShippingCommand<'shipping.create'>,
+  shipments: ShipmentRow[],
+): ReplyDraft {
+  const { command_id, items } = command.data;
+  const units = items.reduce((sum, line) => sum + line.quantity, 0);
+  if (units > MAX_PARCEL_UNITS) {
+    return {
+      type: 'shipping.rejected',
+      data: {
+        command_id,
+        code: 'PARCEL_TOO_LARGE',
+        message: `${units} units exceed ${MAX_PARCEL_UNITS}`,
+      },
+    };
+  }
+  const shipment: ShipmentRow = {
+    shipment_id: randomUUID(),
+    order_id: command.order_id,
+    saga_id: command.saga_id,
+    command_id,
+    tracking_number: `TRK${randomBytes(6).toString('hex').toUpperCase()}`,
+    status: 'CREATED',
+  };
+  shipments.push(shipment);
+  return {
+    type: 'shipping.ready',
+    data: {
+      command_id,
+      shipment_id: shipment.shipment_id,
+      tracking_number: shipment.tracking_number,
+    },
+  };
+}
+
+async function cancelShipments(
+  trx: Knex.Transaction,
+  command: ShippingCommand<'shipping.cancel'>,
+): Promise<ReplyDraft> {
+  const cancelled = await trx('shipments')
+    .where({ order_id: command.order_id, status: 'CREATED' })
+    .update({ status: 'CANCELLED', updated_at: trx.fn.now() });
+  return { type: 'shipping.cancelled', data: { command_id: command.data.command_id, cancelled } };
+}
