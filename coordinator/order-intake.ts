@@ -5,18 +5,12 @@
  * conflict (409). The unique order_id makes concurrent duplicates yield exactly one saga.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
 import { Batcher } from '../lib/batcher';
 import { Database } from '../lib/db';
 import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
 import { startSaga } from '../sagas/order/decide';
 import { commandRow, OutboxRow } from './outgoing';
-import {
-  TimelineRow,
-  appendTimeline,
-  appendTimelineEntries,
-  insertOutbox,
-} from './repositories/saga-writes';
+import { TimelineRow, appendTimelineEntries } from './repositories/saga-writes';
 import { OrderRow, findOrdersByIds } from './repositories/orders';
 
 export type IntakeResult =
@@ -57,35 +51,19 @@ export class OrderIntake {
   private async submitBatch(requests: OrderRequest[]): Promise<IntakeResult[]> {
     const hashes = requests.map(requestHash);
     const now = new Date().toISOString();
-    const planned = new Map<
-      string,
-      { saga: NewSaga; timeline: TimelineRow[]; outbox: OutboxRow[] }
-    >();
+    const planned = new Map<string, PlannedSaga>();
     requests.forEach((request, index) => {
-      if (!planned.has(request.order_id))
-        planned.set(request.order_id, plan(request, hashes[index]!, now));
+      if (!planned.has(request.order_id)) planned.set(request.order_id, plan(request, hashes[index]!, now));
     });
-    const created = await this.db.transaction(async (trx) => {
-      const inserted = await insertSagas(
-        trx,
-        [...planned.values()].map((p) => p.saga),
-      );
-      const fresh = [...planned.values()].filter((p) => inserted.has(p.saga.saga_id));
-      await appendTimeline(
-        trx,
-        fresh.flatMap((p) => p.timeline),
-      );
-      await insertOutbox(
-        trx,
-        fresh.flatMap((p) => p.outbox),
-      );
-      return inserted;
-    });
+    const created = await insertNewSagas(this.db, [...planned.values()]);
     if (created.size > 0) this.onCommitted(created.size);
-    const orders = await findOrdersByIds(this.db, [...planned.keys()]);
+    const existing = [...planned.values()].some((p) => !created.has(p.saga.saga_id))
+      ? await findOrdersByIds(this.db, [...planned.keys()])
+      : new Map<string, OrderRow>();
     const answered = new Set<string>();
     return requests.map((request, index) => {
-      const order = orders.get(request.order_id);
+      const mine = planned.get(request.order_id)!;
+      const order = created.has(mine.saga.saga_id) ? orderRowOf(mine.saga, now) : existing.get(request.order_id);
       if (!order) throw new Error(`order ${request.order_id} vanished after insert`);
       if (order.request_hash !== hashes[index]) return { kind: 'conflict', order };
       const first = created.has(order.saga_id) && !answered.has(order.order_id);
@@ -95,7 +73,18 @@ export class OrderIntake {
   }
 }
 
-function plan(request: OrderRequest, hash: string, now: string) {
+interface PlannedSaga {
+  saga: NewSaga;
+  timeline: TimelineRow[];
+  outbox: Array<OutboxRow & { saga_id: string }>;
+}
+
+function orderRowOf(saga: NewSaga, now: string): OrderRow {
+  const at = new Date(now);
+  return { ...saga, reason: null, created_at: at, updated_at: at };
+}
+
+function plan(request: OrderRequest, hash: string, now: string): PlannedSaga {
   const sagaId = randomUUID();
   const items = normalizeLines(request.items);
   const decision = startSaga({ sagaId, orderId: request.order_id, items, total: request.total });
@@ -106,7 +95,10 @@ function plan(request: OrderRequest, hash: string, now: string) {
   const timeline: TimelineRow[] = [];
   const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);
   const identity = { sagaId, orderId: request.order_id };
-  const outbox = decision.commands.map((intent) => commandRow(identity, intent, null, now));
+  const outbox = decision.commands.map((intent) => ({
+    ...commandRow(identity, intent, null, now),
+    saga_id: sagaId,
+  }));
   const saga: NewSaga = {
     saga_id: sagaId,
     order_id: request.order_id,
@@ -125,17 +117,44 @@ function plan(request: OrderRequest, hash: string, now: string) {
   return { saga, timeline, outbox };
 }
 
-async function insertSagas(trx: Knex.Transaction, sagas: NewSaga[]): Promise<Set<string>> {
-  const { rows } = await trx.raw<{ rows: Array<{ saga_id: string }> }>(
-    `INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total, faults, status,
-                        state, step, version, snapshot, timeline_seq)
-     SELECT * FROM jsonb_to_recordset(?::jsonb)
-       AS r(saga_id uuid, order_id text, user_id text, request_hash text, items jsonb,
-            total double precision, faults jsonb, status text, state text, step text,
-            version int, snapshot jsonb, timeline_seq int)
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING saga_id`,
-    [JSON.stringify(sagas)],
+/**
+ * One autocommit statement per batch: the sagas whose order_id is new, and only their timeline
+ * and outbox rows. A concurrent insert of the same order_id waits on the unique key and then
+ * skips, so exactly one request creates each saga.
+ */
+async function insertNewSagas(db: Database, planned: PlannedSaga[]): Promise<Set<string>> {
+  const { rows } = await db.raw<{ rows: Array<{ saga_id: string }> }>(
+    `WITH new AS (
+       INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total, faults, status,
+                          state, step, version, snapshot, timeline_seq)
+       SELECT * FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, order_id text, user_id text, request_hash text, items jsonb,
+              total double precision, faults jsonb, status text, state text, step text,
+              version int, snapshot jsonb, timeline_seq int)
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING saga_id
+     ), timeline_rows AS (
+       INSERT INTO timeline (saga_id, seq, at, type, details)
+       SELECT r.saga_id, r.seq, r.at, r.type, r.details
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)
+       JOIN new USING (saga_id)
+     ), outbox_rows AS (
+       INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+       SELECT r.message_id, r.exchange, r.routing_key, r.type, r.body, r.headers
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, message_id text, exchange text, routing_key text, type text,
+              body text, headers jsonb)
+       JOIN new USING (saga_id)
+     ), notified AS (
+       SELECT pg_notify('outbox', '') FROM (SELECT 1 FROM new LIMIT 1) AS any_new
+     )
+     SELECT saga_id FROM new, (SELECT count(*) FROM notified) AS n`,
+    [
+      JSON.stringify(planned.map((p) => p.saga)),
+      JSON.stringify(planned.flatMap((p) => p.timeline)),
+      JSON.stringify(planned.flatMap((p) => p.outbox)),
+    ],
   );
   return new Set(rows.map((row) => row.saga_id));
 }

@@ -1,7 +1,7 @@
 /**
  * Publishes outbox rows. A run claims up to `batchSize` rows with FOR UPDATE SKIP LOCKED (so
  * several coordinators share the work without publishing a row twice), publishes them all under
- * one confirm window, and deletes them in the same transaction once every confirm is in. A crash
+ * one confirm window, and commits their deletion only once every confirm is in. A crash
  * before the commit leaves the rows to be published again; consumers' inboxes absorb that.
  *
  * Woken by an in-process call after a local commit, by LISTEN/NOTIFY for other coordinators'
@@ -89,9 +89,12 @@ export class OutboxRelay {
   async runOnce(): Promise<number> {
     const limit = this.options.batchSize ?? 500;
     const count = await this.db.transaction(async (trx) => {
+      // Claim and delete in one statement; the deletion only becomes real if every publish is
+      // confirmed and the transaction commits.
       const { rows } = await trx.raw<{ rows: ClaimedRow[] }>(
-        `SELECT id, message_id, exchange, routing_key, type, body, headers
-         FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
+         ) RETURNING id, message_id, exchange, routing_key, type, body, headers`,
         [limit],
       );
       if (rows.length === 0) return 0;
@@ -105,7 +108,6 @@ export class OutboxRelay {
           headers: row.headers,
         })),
       );
-      await trx.raw('DELETE FROM outbox WHERE id = ANY(?::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
     if (count > 0) this.options.onPublished?.(count);

@@ -2,7 +2,7 @@
  * Turns a decider's command intents into outbox rows: the envelope of SPEC §7 with fresh
  * message ids, a W3C traceparent derived from the saga, and the routing of SPEC §7.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { exchanges, queues } from '../lib/messaging/topology';
 import { Envelope } from '../sagas/contracts/envelope';
 import { CommandIntent } from '../sagas/order/decide';
@@ -23,7 +23,12 @@ export interface SagaIdentity {
 
 /** All commands of one saga share its trace: the saga id is a 128-bit id already. */
 export function traceparentOf(sagaId: string): string {
-  return `00-${sagaId.replace(/-/g, '')}-${randomBytes(8).toString('hex')}-01`;
+  return `00-${sagaId.replace(/-/g, '')}-${spanId()}-01`;
+}
+
+/** randomUUID draws from a cached pool; randomBytes would ask the kernel for every message. */
+function spanId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16);
 }
 
 export function commandRow(

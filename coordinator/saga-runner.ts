@@ -13,11 +13,8 @@ import {
   InboxRow,
   SagaUpdate,
   TimelineRow,
-  appendTimeline,
   appendTimelineEntries,
-  insertOutbox,
-  recordInbox,
-  updateSagas,
+  writeSagaBatch,
 } from './repositories/saga-writes';
 
 export interface SagaEvent {
@@ -75,10 +72,7 @@ export class SagaRunner {
         });
         return outcome;
       });
-      await updateSagas(trx, [...writes.sagas.values()]);
-      await appendTimeline(trx, writes.timeline);
-      await insertOutbox(trx, writes.outbox);
-      await recordInbox(trx, writes.inbox);
+      await writeSagaBatch(trx, { ...writes, sagas: [...writes.sagas.values()] });
       return { outcomes, outboxRows: writes.outbox.length };
     });
     if (outboxRows > 0) this.onCommitted(outboxRows);

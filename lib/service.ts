@@ -64,6 +64,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   let ready = false;
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
   );

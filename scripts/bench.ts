@@ -5,6 +5,7 @@
  * It also checks that stock dropped by exactly the quantities ordered.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { loadConfig } from '../lib/config';
 import { createDatabase } from '../lib/db';
 
@@ -48,7 +49,8 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const config = loadConfig();
-  const api = `http://127.0.0.1:${config.ports.coordinator}`;
+  // A plain keep-alive agent: the load generator shares the machine's two cores with the system.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const inventory = `http://127.0.0.1:${config.ports.inventory}`;
   const db = createDatabase({ ...config.postgres, poolSize: 2 }, config.postgres.databases.orders);
   const run = randomBytes(4).toString('hex');
@@ -63,18 +65,9 @@ async function main(): Promise<void> {
     Array.from({ length: options.concurrency }, async () => {
       while (next < ids.length) {
         const orderId = ids[next++]!;
-        const response = await fetch(`${api}/orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            order_id: orderId,
-            user_id: 'bench',
-            items: [options.sku],
-            total: 10,
-          }),
-        });
-        await response.arrayBuffer();
-        if (response.status !== 202) failures.push(`${orderId}: ${response.status}`);
+        const body = { order_id: orderId, user_id: 'bench', items: [options.sku], total: 10 };
+        const status = await postJson(agent, config.ports.coordinator, '/orders', body);
+        if (status !== 202) failures.push(`${orderId}: ${status}`);
         submitted += 1;
         if (submitted % 50 === 0 || submitted === ids.length)
           progress('submitted', submitted, ids.length);
@@ -141,6 +134,28 @@ async function main(): Promise<void> {
     failures.length === 0 &&
     stockBefore.available - stockAfter.available === completed;
   process.exit(ok ? 0 : 1);
+}
+
+function postJson(agent: http.Agent, port: number, path: string, body: unknown): Promise<number> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(data);
+  });
 }
 
 async function stockOf(base: string, sku: string): Promise<{ available: number }> {

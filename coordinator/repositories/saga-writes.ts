@@ -32,54 +32,57 @@ export interface SagaUpdate {
   timeline_seq: number;
 }
 
-export async function appendTimeline(trx: Knex.Transaction, rows: TimelineRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export interface SagaBatchWrites {
+  sagas: SagaUpdate[];
+  timeline: TimelineRow[];
+  outbox: OutboxRow[];
+  inbox: InboxRow[];
+}
+
+/**
+ * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
+ * inbox, and a NOTIFY that wakes the relays when the transaction commits.
+ */
+export async function writeSagaBatch(trx: Knex.Transaction, writes: SagaBatchWrites): Promise<void> {
   await trx.raw(
-    `INSERT INTO timeline (saga_id, seq, at, type, details)
-     SELECT saga_id, seq, at, type, details
-     FROM jsonb_to_recordset(?::jsonb)
-       AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`,
-    [JSON.stringify(rows)],
+    `WITH updated AS (
+       UPDATE sagas AS s
+       SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
+           reason = r.reason, timeline_seq = r.timeline_seq, updated_at = now()
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
+              timeline_seq int)
+       WHERE s.saga_id = r.saga_id
+     ), timeline_rows AS (
+       ${insertTimelineSql}
+     ), outbox_rows AS (
+       ${insertOutboxSql} RETURNING 1
+     ), inbox_rows AS (
+       INSERT INTO inbox (message_id, saga_id, type, outcome)
+       SELECT message_id, saga_id, type, outcome
+       FROM jsonb_to_recordset(?::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
+       ON CONFLICT (message_id) DO NOTHING
+     )
+     SELECT pg_notify('outbox', '') WHERE EXISTS (SELECT 1 FROM outbox_rows)`,
+    [
+      JSON.stringify(writes.sagas),
+      JSON.stringify(writes.timeline),
+      JSON.stringify(writes.outbox),
+      JSON.stringify(writes.inbox),
+    ],
   );
 }
 
-/** Inserts outbox rows and wakes every relay once the transaction commits. */
-export async function insertOutbox(trx: Knex.Transaction, rows: OutboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await trx.raw(
-    `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
-     SELECT message_id, exchange, routing_key, type, body, headers
-     FROM jsonb_to_recordset(?::jsonb)
-       AS r(message_id text, exchange text, routing_key text, type text, body text, headers jsonb)`,
-    [JSON.stringify(rows)],
-  );
-  await trx.raw(`SELECT pg_notify('outbox', '')`);
-}
+export const insertTimelineSql = `INSERT INTO timeline (saga_id, seq, at, type, details)
+       SELECT saga_id, seq, at, type, details
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`;
 
-export async function recordInbox(trx: Knex.Transaction, rows: InboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await trx.raw(
-    `INSERT INTO inbox (message_id, saga_id, type, outcome)
-     SELECT message_id, saga_id, type, outcome
-     FROM jsonb_to_recordset(?::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
-     ON CONFLICT (message_id) DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
-}
-
-export async function updateSagas(trx: Knex.Transaction, rows: SagaUpdate[]): Promise<void> {
-  if (rows.length === 0) return;
-  await trx.raw(
-    `UPDATE sagas AS s
-     SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
-         reason = r.reason, timeline_seq = r.timeline_seq, updated_at = now()
-     FROM jsonb_to_recordset(?::jsonb)
-       AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
-            timeline_seq int)
-     WHERE s.saga_id = r.saga_id`,
-    [JSON.stringify(rows)],
-  );
-}
+export const insertOutboxSql = `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+       SELECT message_id, exchange, routing_key, type, body, headers
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(message_id text, exchange text, routing_key text, type text, body text,
+              headers jsonb)`;
 
 /** Adds a decision's timeline entries with consecutive sequence numbers; returns the last. */
 export function appendTimelineEntries(

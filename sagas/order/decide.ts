@@ -75,10 +75,10 @@ export function decide(stored: StoredSaga, event: OrderSagaEvent): Decision {
     value: stored.value as never,
     context: stored.context,
   });
-  if (current.status !== 'active' || !current.can(event)) {
-    return build(stored.version, stored.value, stored.context, false, [], []);
-  }
+  // An event the state does not accept leaves the very same snapshot: no second transition
+  // (as `can()` would run) is needed to find out.
   const [next, actions] = transition(machine, current, event);
+  if (next === current) return build(stored.version, stored.value, stored.context, false, [], []);
   const received: TimelineEntry[] = [
     {
       type: 'REPLY_RECEIVED',

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /**
  * The payment provider's HTTP API, seen from the worker. The adapter is where failures are
  * classified: a decline is a business answer; a network error, a timeout or a 5xx is a
@@ -28,28 +31,23 @@ export class ProviderUnavailableError extends Error {
 }
 
 export function httpPaymentProvider(baseUrl: string, timeoutMs = 5_000): PaymentProvider {
+  const post = jsonPoster(baseUrl, timeoutMs);
   const call = async (path: string, body: unknown, idempotencyKey: string) => {
-    let response: Response;
+    let response: { status: number; payload: Record<string, unknown> };
     try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await post(path, body, { 'idempotency-key': idempotencyKey });
     } catch (error) {
       throw new ProviderUnavailableError(
         `payment provider unreachable: ${(error as Error).message}`,
       );
     }
-    const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.status >= 500 || response.status === 429) {
       throw new ProviderUnavailableError(
         `payment provider answered ${response.status}`,
         `PROVIDER_${response.status}`,
       );
     }
-    return { status: response.status, payload };
+    return response;
   };
 
   return {
@@ -96,4 +94,48 @@ export function httpPaymentProvider(baseUrl: string, timeoutMs = 5_000): Payment
       }
     },
   };
+}
+
+/**
+ * POSTs JSON over a keep-alive connection pool. node:http rather than fetch: on the hot path
+ * fetch's web streams cost several times the CPU of a plain request.
+ */
+function jsonPoster(baseUrl: string, timeoutMs: number) {
+  const base = new URL(baseUrl);
+  const transport = base.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 32 });
+  const prefix = base.pathname.replace(/\/$/, '');
+  return (path: string, body: unknown, headers: Record<string, string>) =>
+    new Promise<{ status: number; payload: Record<string, unknown> }>((resolve, reject) => {
+      const data = JSON.stringify(body);
+      const request = transport.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: `${prefix}${path}`,
+          method: 'POST',
+          agent,
+          timeout: timeoutMs,
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            let payload: Record<string, unknown> = {};
+            try {
+              payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+            } catch {
+              // A body that is not JSON is judged by its status alone.
+            }
+            resolve({ status: response.statusCode ?? 0, payload });
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      request.on('error', reject);
+      request.end(data);
+    });
 }

@@ -81,24 +81,28 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       }
     }
 
-    const answered = await findReplies(
-      db,
-      decoded.map((d) => d.command.data.command_id),
+    const byCommand = new Map<string, Reply>(
+      await findReplies(
+        db,
+        decoded.map((d) => d.command.data.command_id),
+      ),
     );
-    const fresh = decoded.filter((d) => !answered.has(d.command.data.command_id));
+    // A redelivery can share a batch with its original: act once per command id.
+    const fresh = uniqueCommands(decoded.filter((d) => !byCommand.has(d.command.data.command_id)));
     const prepared = await prepareAll(fresh, (d, error) =>
       outgoing.push(technicalFailure(d, error)),
     );
-    const replies = [...answered.values()];
     if (prepared.length > 0) {
       try {
-        replies.push(...(await applyBatch(prepared)));
+        for (const reply of await applyBatch(prepared)) byCommand.set(reply.data.command_id, reply);
       } catch (error) {
         // One bad command must not hold back the rest: the consumer retries them one by one.
         if (isTransientError(error) || prepared.length > 1) throw error;
         outgoing.push(technicalFailure(prepared[0]!, error));
       }
     }
+    // Every delivery of a command is answered with the one reply stored for it.
+    const replies = decoded.flatMap((d) => byCommand.get(d.command.data.command_id) ?? []);
     outgoing.push(...replies.map(replyMessage));
     await publisher.publishAll(outgoing);
     options.onReplied?.(replies);
@@ -175,6 +179,16 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     }
     return route.message;
   }
+}
+
+function uniqueCommands(items: Decoded[]): Decoded[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = item.command.data.command_id;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function replyMessage(reply: Reply): OutgoingMessage {

@@ -1,0 +1,39 @@
+/** A small JSON client for the services' HTTP APIs. */
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function request<T = Record<string, unknown>>(
+  url: string,
+  init: { method?: string; body?: unknown; raw?: string; contentType?: string } = {},
+): Promise<JsonResponse<T>> {
+  const hasBody = init.body !== undefined || init.raw !== undefined;
+  const response = await fetch(url, {
+    method: init.method ?? (hasBody ? 'POST' : 'GET'),
+    headers: hasBody ? { 'content-type': init.contentType ?? 'application/json' } : {},
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Keep the text: some error paths answer plain text.
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+export interface OrderView {
+  order_id: string;
+  saga_id: string;
+  status: string;
+  step: string | null;
+  reason?: { step: string; code: string; message: string };
+}
+
+export interface TimelineView {
+  status: string;
+  events: Array<{ seq: number; type: string; step?: string; command?: string; command_id?: string }>;
+}

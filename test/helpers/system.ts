@@ -1,0 +1,103 @@
+/**
+ * Runs the real services as child processes (the compiled `dist/` entry points, exactly what
+ * `npm run start:*` runs) against a namespace, and stops every one of them afterwards.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Namespace } from './namespace';
+import { waitFor } from './wait';
+
+export const serviceEntryPoints = {
+  coordinator: 'dist/coordinator/main.js',
+  payment: 'dist/workers/payment/main.js',
+  inventory: 'dist/workers/inventory/main.js',
+  shipping: 'dist/workers/shipping/main.js',
+} as const;
+export type ServiceName = keyof typeof serviceEntryPoints;
+const names = Object.keys(serviceEntryPoints) as ServiceName[];
+
+const root = path.resolve(__dirname, '../..');
+
+export class System {
+  private readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly logDir = mkdtempSync(path.join(os.tmpdir(), 'saga-system-'));
+
+  constructor(readonly namespace: Namespace) {}
+
+  url(service: ServiceName): string {
+    const { ports } = this.namespace.config;
+    const port = service === 'coordinator' ? ports.coordinator : ports[service];
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    for (const name of names) this.launch(name);
+    await Promise.all(names.map((name) => this.waitReady(name)));
+  }
+
+  launch(name: ServiceName): void {
+    const log = createWriteStream(this.logPath(name), { flags: 'a' });
+    const child = spawn(process.execPath, [path.join(root, serviceEntryPoints[name])], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...this.namespace.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.processes.set(name, child);
+  }
+
+  /** Ready: health endpoints report both connections and the service answers its own API. */
+  async waitReady(name: ServiceName, timeoutMs = 30_000): Promise<void> {
+    await waitFor(
+      `${name} to be ready (log: ${this.logPath(name)})`,
+      async () => {
+        const [db, queue, api] = await Promise.all([
+          fetch(`${this.url(name)}/health/db`),
+          fetch(`${this.url(name)}/health/queue`),
+          fetch(`${this.url(name)}/__ready_probe__`),
+        ]);
+        return db.status === 200 && queue.status === 200 && api.status === 404;
+      },
+      (ready) => ready,
+      { timeoutMs, intervalMs: 100 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${this.logTail(name)}`);
+    });
+  }
+
+  /** SIGKILL: no shutdown handler runs, exactly like a crash. */
+  async kill(name: ServiceName): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.processes.values()].map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        return exited.finally(() => clearTimeout(force));
+      }),
+    );
+  }
+
+  logPath(name: ServiceName): string {
+    return path.join(this.logDir, `${name}.log`);
+  }
+
+  logTail(name: ServiceName, lines = 20): string {
+    try {
+      return readFileSync(this.logPath(name), 'utf8').trim().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}

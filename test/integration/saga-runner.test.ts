@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { Database } from '../../lib/db';
+import { OrderIntake } from '../../coordinator/order-intake';
+import { SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
+import { migratedDatabase } from '../helpers/infrastructure';
+import { createNamespace } from '../helpers/namespace';
+
+describe('saga runner (real PostgreSQL)', function () {
+  this.timeout(20_000);
+  let db: Database;
+  let runner: SagaRunner;
+  let intake: OrderIntake;
+
+  before(async () => {
+    const { config } = await createNamespace('runner');
+    db = await migratedDatabase(config, 'orders');
+    runner = new SagaRunner(db, () => undefined);
+    intake = new OrderIntake(db, () => undefined);
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  const startOrder = async () => {
+    const orderId = `runner-${randomUUID().slice(0, 8)}`;
+    const result = await intake.submit({ order_id: orderId, user_id: 'u', items: ['Book'], total: 20 });
+    return result.order.saga_id;
+  };
+
+  const authorized = (sagaId: string, messageId = randomUUID()): SagaEvent => ({
+    messageId,
+    sagaId,
+    event: {
+      type: 'payment.authorized',
+      data: { command_id: `${sagaId}/payment.authorize`, authorization_id: 'auth-1' },
+    },
+  });
+
+  const stateOf = async (sagaId: string) => {
+    const saga = await db('sagas').where({ saga_id: sagaId }).first('status', 'timeline_seq', 'snapshot');
+    const outbox = await db('outbox').where('body', 'like', `%${sagaId}%`).count({ n: '*' });
+    const timeline = await db('timeline').where({ saga_id: sagaId }).count({ n: '*' });
+    return { saga, outbox: Number(outbox[0]!.n), timeline: Number(timeline[0]!.n) };
+  };
+
+  it('given a new saga, when its payment reply arrives, then snapshot, timeline and next command commit together', async () => {
+    const sagaId = await startOrder();
+    const before = await stateOf(sagaId);
+
+    const outcomes = await runner.handle([authorized(sagaId)]);
+
+    const after = await stateOf(sagaId);
+    expect(outcomes).to.deep.equal(['applied']);
+    expect(after.saga.status).to.equal('PAYMENT_AUTHORIZED');
+    expect(after.timeline).to.equal(before.timeline + 3); // REPLY_RECEIVED, STEP_SUCCEEDED, COMMAND_SENT
+    expect(after.outbox).to.equal(before.outbox + 1);
+    expect(after.saga.timeline_seq).to.equal(after.timeline);
+  });
+
+  it('given an applied reply, when the same message is delivered again, then nothing changes', async () => {
+    const sagaId = await startOrder();
+    const reply = authorized(sagaId);
+    await runner.handle([reply]);
+    const before = await stateOf(sagaId);
+
+    const outcomes = await runner.handle([reply, reply]);
+
+    expect(outcomes).to.deep.equal(['duplicate', 'duplicate']);
+    expect(await stateOf(sagaId)).to.deep.equal(before);
+  });
+
+  it('given an applied reply, when the same reply comes with a new message id, then it is recorded as ignored and changes nothing', async () => {
+    const sagaId = await startOrder();
+    await runner.handle([authorized(sagaId)]);
+    const before = await stateOf(sagaId);
+    const late = authorized(sagaId);
+
+    const outcomes = await runner.handle([late]);
+
+    expect(outcomes).to.deep.equal(['ignored']);
+    expect(await stateOf(sagaId)).to.deep.equal(before);
+    const inbox = await db('inbox').where({ message_id: late.messageId }).first('outcome');
+    expect(inbox.outcome).to.equal('ignored');
+  });
+
+  it('given a reply for an unknown saga, when it arrives, then it is recorded as an orphan', async () => {
+    const orphan = authorized(randomUUID());
+
+    const outcomes = await runner.handle([orphan]);
+
+    expect(outcomes).to.deep.equal(['orphan']);
+    const inbox = await db('inbox').where({ message_id: orphan.messageId }).first('outcome');
+    expect(inbox.outcome).to.equal('orphan');
+  });
+
+  it('given replies for many sagas and a duplicate in one batch, when handled together, then each saga advances once', async () => {
+    const sagaIds = await Promise.all(Array.from({ length: 20 }, startOrder));
+    const replies = sagaIds.map((id) => authorized(id));
+
+    const outcomes = await runner.handle([...replies, replies[0]!]);
+
+    expect(outcomes.filter((o) => o === 'applied')).to.have.length(20);
+    expect(outcomes[20]).to.equal('duplicate');
+    const statuses = await db('sagas').whereIn('saga_id', sagaIds).pluck('status');
+    expect(new Set(statuses)).to.deep.equal(new Set(['PAYMENT_AUTHORIZED']));
+  });
+});

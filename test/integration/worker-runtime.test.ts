@@ -1,0 +1,181 @@
+import { expect } from 'chai';
+import type { ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { Database } from '../../lib/db';
+import { createSilentLogger } from '../../lib/logger';
+import { BrokerConnection } from '../../lib/messaging/connection';
+import { ConfirmPublisher } from '../../lib/messaging/publisher';
+import { deadLetterQueueOf, queues } from '../../lib/messaging/topology';
+import { Command, CommandType, Reply, commandIdOf, commandStep } from '../../sagas/contracts/messages';
+import { inventoryHandler } from '../../workers/inventory/handlers';
+import { CommandHandler, commandBatchHandler } from '../../workers/runtime/worker';
+import { shippingHandler } from '../../workers/shipping/handlers';
+import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
+import { createNamespace } from '../helpers/namespace';
+import { waitFor } from '../helpers/wait';
+
+function commandMessage(command: Command, raw?: string): ConsumeMessage {
+  return {
+    content: Buffer.from(raw ?? JSON.stringify(command)),
+    fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: '', consumerTag: '' },
+    properties: { messageId: command.message_id, type: command.type, headers: {} },
+  } as unknown as ConsumeMessage;
+}
+
+function command<T extends CommandType>(type: T, sagaId: string, orderId: string, data: object): Command {
+  return {
+    message_id: randomUUID(),
+    type,
+    saga_id: sagaId,
+    order_id: orderId,
+    step: commandStep[type],
+    attempt: 1,
+    correlation_id: sagaId,
+    causation_id: null,
+    occurred_at: new Date().toISOString(),
+    data: { command_id: commandIdOf(sagaId, type), ...data },
+  } as Command;
+}
+
+describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
+  this.timeout(30_000);
+  let broker: BrokerConnection;
+  let inventoryDb: Database;
+  let shippingDb: Database;
+  let replies: Awaited<ReturnType<typeof collect>>;
+  let deadLetters: Awaited<ReturnType<typeof collect>>;
+
+  before(async () => {
+    const { config } = await createNamespace('worker');
+    broker = await connectedBroker(config);
+    inventoryDb = await migratedDatabase(config, 'inventory');
+    shippingDb = await migratedDatabase(config, 'shipping');
+    replies = await collect(broker, queues.coordinator);
+    deadLetters = await collect(broker, deadLetterQueueOf(queues.inventory));
+  });
+
+  after(async () => {
+    await replies?.stop();
+    await deadLetters?.stop();
+    await broker?.close();
+    await inventoryDb?.destroy();
+    await shippingDb?.destroy();
+  });
+
+  const handlerFor = (db: Database, handler: CommandHandler<void>, queue: string) =>
+    commandBatchHandler({
+      queue,
+      db,
+      publisher: new ConfirmPublisher(broker),
+      handler,
+      policy: { maxRetryAttempts: 2, retryDelaySeconds: 0.1 },
+      logger: createSilentLogger(),
+    });
+
+  const repliesFor = (sagaId: string) =>
+    replies.received.map((m) => JSON.parse(m.content.toString()) as Reply).filter((r) => r.saga_id === sagaId);
+
+  const stock = async (sku: string) => inventoryDb('stock').where({ sku }).first('available', 'reserved');
+
+  it('given a reserved order, when the reserve command is redelivered, then the same reply is sent again and stock moves once', async () => {
+    await inventoryDb('stock').insert({ sku: 'Widget', available: 5 });
+    const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
+    const sagaId = randomUUID();
+    const reserve = command('inventory.reserve', sagaId, 'o-redeliver', { items: [{ sku: 'Widget', quantity: 2 }] });
+
+    await handle([commandMessage(reserve)]);
+    await handle([commandMessage(reserve)]);
+
+    const answers = await waitFor('two replies', async () => repliesFor(sagaId), (r) => r.length >= 2);
+    expect(answers.map((r) => r.type)).to.deep.equal(['inventory.reserved', 'inventory.reserved']);
+    expect(answers[0]!.message_id).to.equal(answers[1]!.message_id);
+    expect(await stock('Widget')).to.deep.equal({ available: 3, reserved: 2 });
+  });
+
+  it('given a reserved order, when release is delivered twice, then stock is restored once', async () => {
+    await inventoryDb('stock').insert({ sku: 'Gadget', available: 4 });
+    const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
+    const sagaId = randomUUID();
+    const reserve = command('inventory.reserve', sagaId, 'o-release', { items: [{ sku: 'Gadget', quantity: 3 }] });
+    const release = command('inventory.release', sagaId, 'o-release', {});
+    await handle([commandMessage(reserve)]);
+
+    await handle([commandMessage(release)]);
+    await handle([commandMessage({ ...release, message_id: randomUUID() })]);
+
+    expect(await stock('Gadget')).to.deep.equal({ available: 4, reserved: 0 });
+    const reservation = await inventoryDb('reservations').where({ order_id: 'o-release' }).first('status');
+    expect(reservation.status).to.equal('RELEASED');
+  });
+
+  it('given a release that overtook its reserve, when the reserve arrives late, then it is rejected and holds no stock', async () => {
+    await inventoryDb('stock').insert({ sku: 'Gizmo', available: 4 });
+    const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
+    const sagaId = randomUUID();
+
+    await handle([commandMessage(command('inventory.release', sagaId, 'o-late', {}))]);
+    await handle([
+      commandMessage(command('inventory.reserve', sagaId, 'o-late', { items: [{ sku: 'Gizmo', quantity: 1 }] })),
+    ]);
+
+    const answers = await waitFor('two replies', async () => repliesFor(sagaId), (r) => r.length >= 2);
+    expect(answers.map((r) => r.type)).to.deep.equal(['inventory.released', 'inventory.rejected']);
+    expect(answers[1]!.data).to.include({ code: 'ALREADY_RELEASED' });
+    expect(await stock('Gizmo')).to.deep.equal({ available: 4, reserved: 0 });
+  });
+
+  it('given ten units and sixty concurrent one-unit orders, when reserved in parallel batches, then exactly ten succeed', async () => {
+    await inventoryDb('stock').insert({ sku: 'Scarce', available: 10 });
+    const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
+    const sagaIds = Array.from({ length: 60 }, () => randomUUID());
+
+    await Promise.all(
+      sagaIds.map((sagaId, i) =>
+        handle([commandMessage(command('inventory.reserve', sagaId, `o-scarce-${i}`, { items: [{ sku: 'Scarce', quantity: 1 }] }))]),
+      ),
+    );
+
+    const answers = await waitFor(
+      'sixty replies',
+      async () => sagaIds.flatMap(repliesFor),
+      (r) => r.length >= 60,
+    );
+    expect(answers.filter((r) => r.type === 'inventory.reserved')).to.have.length(10);
+    expect(answers.filter((r) => r.type === 'inventory.rejected')).to.have.length(50);
+    expect(await stock('Scarce')).to.deep.equal({ available: 0, reserved: 10 });
+  });
+
+  it('given a created shipment, when create and cancel are each delivered twice, then one shipment exists and it is cancelled', async () => {
+    const handle = handlerFor(shippingDb, shippingHandler(), queues.shipping);
+    const sagaId = randomUUID();
+    const create = command('shipping.create', sagaId, 'o-ship', { items: [{ sku: 'Book', quantity: 1 }] });
+    const cancel = command('shipping.cancel', sagaId, 'o-ship', {});
+
+    await handle([commandMessage(create), commandMessage(create)]);
+    await handle([commandMessage(cancel)]);
+    await handle([commandMessage(cancel)]);
+
+    const shipments = await shippingDb('shipments').where({ order_id: 'o-ship' }).select('status');
+    expect(shipments).to.deep.equal([{ status: 'CANCELLED' }]);
+    const answers = await waitFor('four replies', async () => repliesFor(sagaId), (r) => r.length >= 4);
+    expect(answers.filter((r) => r.type === 'shipping.cancelled').map((r) => r.data)).to.deep.equal([
+      { command_id: cancel.data.command_id, cancelled: 1 },
+      { command_id: cancel.data.command_id, cancelled: 1 },
+    ]);
+  });
+
+  it('given a message that is not JSON, when consumed, then it is dead-lettered at once with its provenance', async () => {
+    const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
+    const poison = command('inventory.reserve', randomUUID(), 'o-poison', { items: [] });
+
+    const outcomes = await handle([commandMessage(poison, '{not json')]);
+
+    expect(outcomes).to.deep.equal([{ kind: 'ack' }]);
+    const [dead] = await waitFor('a dead letter', async () => deadLetters.received, (d) => d.length >= 1);
+    expect(dead!.properties.headers).to.include({
+      'x-origin-queue': queues.inventory,
+      'x-error-code': 'POISON',
+      'x-attempts': 1,
+    });
+  });
+});
