@@ -53,7 +53,8 @@ export class OrderIntake {
     const now = new Date().toISOString();
     const planned = new Map<string, PlannedSaga>();
     requests.forEach((request, index) => {
-      if (!planned.has(request.order_id)) planned.set(request.order_id, plan(request, hashes[index]!, now));
+      if (!planned.has(request.order_id))
+        planned.set(request.order_id, plan(request, hashes[index]!, now));
     });
     const created = await insertNewSagas(this.db, [...planned.values()]);
     if (created.size > 0) this.onCommitted(created.size);
@@ -63,7 +64,9 @@ export class OrderIntake {
     const answered = new Set<string>();
     return requests.map((request, index) => {
       const mine = planned.get(request.order_id)!;
-      const order = created.has(mine.saga.saga_id) ? orderRowOf(mine.saga, now) : existing.get(request.order_id);
+      const order = created.has(mine.saga.saga_id)
+        ? orderRowOf(mine.saga, now)
+        : existing.get(request.order_id);
       if (!order) throw new Error(`order ${request.order_id} vanished after insert`);
       if (order.request_hash !== hashes[index]) return { kind: 'conflict', order };
       const first = created.has(order.saga_id) && !answered.has(order.order_id);

@@ -126,7 +126,7 @@ export class OutboxRelay {
         this.listener = client;
         attempt = 0;
         await new Promise<void>((resolve) => {
-          client.once('error', () => resolve());
+          client.on('error', () => resolve());
           client.once('end', () => resolve());
         });
       } catch {

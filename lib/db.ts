@@ -15,8 +15,29 @@ export interface PostgresSettings {
 
 export type Database = Knex;
 
-export function createDatabase(settings: PostgresSettings, database: string): Database {
+/** Where knex's own messages go (by default it prints plain text to the console). */
+export interface DatabaseLog {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function createDatabase(
+  settings: PostgresSettings,
+  database: string,
+  log?: DatabaseLog,
+): Database {
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
   return knexFactory({
+    ...(log
+      ? {
+          log: {
+            warn: (m: unknown) => log.warn(text(m)),
+            error: (m: unknown) => log.error(text(m)),
+            deprecate: (m: unknown) => log.warn(text(m)),
+            debug: () => undefined,
+          },
+        }
+      : {}),
     client: 'pg',
     connection: {
       host: settings.host,

@@ -57,7 +57,10 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   });
   const registry = createRegistry(definition.name);
   const databaseName = definition.database(config);
-  const db = createDatabase(config.postgres, databaseName);
+  const db = createDatabase(config.postgres, databaseName, {
+    warn: (message) => logger.warn('database client', { detail: message }),
+    error: (message) => logger.warn('database client', { detail: message }),
+  });
   const broker = connectBrokerLogged(config, logger);
   const context: ServiceContext = { config, logger, db, broker, registry };
 

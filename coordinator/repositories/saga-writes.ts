@@ -43,7 +43,10 @@ export interface SagaBatchWrites {
  * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
  * inbox, and a NOTIFY that wakes the relays when the transaction commits.
  */
-export async function writeSagaBatch(trx: Knex.Transaction, writes: SagaBatchWrites): Promise<void> {
+export async function writeSagaBatch(
+  trx: Knex.Transaction,
+  writes: SagaBatchWrites,
+): Promise<void> {
   await trx.raw(
     `WITH updated AS (
        UPDATE sagas AS s

@@ -1,5 +1,6 @@
 /** RFC 9457 problem details: every error answer of the HTTP APIs has this shape. */
 import type { ErrorRequestHandler, Response } from 'express';
+import { isTransientError } from '../errors';
 
 export interface Problem {
   status: number;
@@ -39,6 +40,15 @@ export function problemHandler(onUnexpected: (error: unknown) => void): ErrorReq
         status: 415,
         title: 'Unsupported Media Type',
         detail: error.message,
+      });
+    }
+    if (isTransientError(error)) {
+      // The database or broker is reconnecting: the client may safely retry (POSTs are idempotent).
+      res.set('Retry-After', '1');
+      return sendProblem(res, {
+        status: 503,
+        title: 'Service Unavailable',
+        detail: 'a backing service is reconnecting; retry shortly',
       });
     }
     onUnexpected(error);

@@ -32,7 +32,9 @@ describe('order pipeline (all four services as processes)', function () {
   describe('happy path', () => {
     it('given the seed example, when it is posted, then it completes with the documented timeline and one effect per step', async () => {
       const orderId = newOrderId();
-      const bookBefore = (await request<{ available: number }>(`${system.url('inventory')}/stock/Book`)).body;
+      const bookBefore = (
+        await request<{ available: number }>(`${system.url('inventory')}/stock/Book`)
+      ).body;
 
       const accepted = await request(`${api}/orders`, {
         body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20.0 },
@@ -69,21 +71,27 @@ describe('order pipeline (all four services as processes)', function () {
       expect(payments.body.authorizations[0]).to.include({ status: 'AUTHORIZED', amount: 20 });
       const reservation = await request(`${system.url('inventory')}/reservations/${orderId}`);
       expect(reservation.body).to.include({ status: 'RESERVED' });
-      const shipments = await request<{ shipments: Array<{ status: string; tracking_number: string }> }>(
-        `${system.url('shipping')}/shipments/${orderId}`,
-      );
+      const shipments = await request<{
+        shipments: Array<{ status: string; tracking_number: string }>;
+      }>(`${system.url('shipping')}/shipments/${orderId}`);
       expect(shipments.body.shipments).to.have.length(1);
       expect(shipments.body.shipments[0]!.tracking_number).to.match(/^TRK[0-9A-F]{12}$/);
-      const bookAfter = (await request<{ available: number }>(`${system.url('inventory')}/stock/Book`)).body;
+      const bookAfter = (
+        await request<{ available: number }>(`${system.url('inventory')}/stock/Book`)
+      ).body;
       expect(bookBefore.available - bookAfter.available).to.equal(1);
     });
 
     it('given several orders, when listed, then they come newest first with a working cursor', async () => {
       const ids = [newOrderId(), newOrderId(), newOrderId()];
       for (const orderId of ids) {
-        await request(`${api}/orders`, { body: { order_id: orderId, user_id: 'u', items: ['Pen'], total: 1 } });
+        await request(`${api}/orders`, {
+          body: { order_id: orderId, user_id: 'u', items: ['Pen'], total: 1 },
+        });
       }
-      const first = await request<{ orders: OrderView[]; next_cursor: string }>(`${api}/orders?limit=2`);
+      const first = await request<{ orders: OrderView[]; next_cursor: string }>(
+        `${api}/orders?limit=2`,
+      );
       const second = await request<{ orders: OrderView[] }>(
         `${api}/orders?limit=2&cursor=${first.body.next_cursor}`,
       );
@@ -95,7 +103,9 @@ describe('order pipeline (all four services as processes)', function () {
   describe('idempotent submission', () => {
     it('given an accepted order, when the same JSON value is posted again, then it answers 200 with the existing order', async () => {
       const orderId = newOrderId();
-      await request(`${api}/orders`, { body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20 } });
+      await request(`${api}/orders`, {
+        body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20 },
+      });
 
       const again = await request<OrderView>(`${api}/orders`, {
         raw: `{"total":20.0,"items":["Book"],"user_id":"42","order_id":"${orderId}"}`,
@@ -107,7 +117,9 @@ describe('order pipeline (all four services as processes)', function () {
 
     it('given an accepted order, when a different body reuses its order_id, then it answers 409', async () => {
       const orderId = newOrderId();
-      await request(`${api}/orders`, { body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20 } });
+      await request(`${api}/orders`, {
+        body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20 },
+      });
 
       const conflict = await request(`${api}/orders`, {
         body: { order_id: orderId, user_id: '42', items: ['Book'], total: 21 },
@@ -121,13 +133,17 @@ describe('order pipeline (all four services as processes)', function () {
       const orderId = newOrderId();
       const body = { order_id: orderId, user_id: '42', items: ['Book'], total: 20 };
 
-      const answers = await Promise.all(Array.from({ length: 10 }, () => request<OrderView>(`${api}/orders`, { body })));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => request<OrderView>(`${api}/orders`, { body })),
+      );
 
       expect(answers.filter((a) => a.status === 202)).to.have.length(1);
       expect(answers.filter((a) => a.status === 200)).to.have.length(9);
       expect(new Set(answers.map((a) => a.body.saga_id)).size).to.equal(1);
       await settled(orderId);
-      const payments = await request<{ authorizations: unknown[] }>(`${system.url('payment')}/payments/${orderId}`);
+      const payments = await request<{ authorizations: unknown[] }>(
+        `${system.url('payment')}/payments/${orderId}`,
+      );
       expect(payments.body.authorizations).to.have.length(1);
     });
   });
@@ -141,17 +157,24 @@ describe('order pipeline (all four services as processes)', function () {
       expect(answer.status).to.equal(400);
       expect(answer.headers.get('content-type')).to.match(/application\/problem\+json/);
       expect(answer.body.errors.length).to.be.at.least(4);
-      expect(answer.body.errors.join(' ')).to.match(/user_id/).and.match(/colour/);
+      expect(answer.body.errors.join(' '))
+        .to.match(/user_id/)
+        .and.match(/colour/);
       expect((await request(`${api}/orders/has%20space`)).status).to.equal(404);
     });
 
     it('given a body over 64 KiB, when posted, then 413', async () => {
-      const answer = await request(`${api}/orders`, { raw: JSON.stringify({ pad: 'x'.repeat(70_000) }) });
+      const answer = await request(`${api}/orders`, {
+        raw: JSON.stringify({ pad: 'x'.repeat(70_000) }),
+      });
       expect(answer.status).to.equal(413);
     });
 
     it('given a body that is not JSON, when posted, then 415 for another media type and 400 for broken JSON', async () => {
-      const text = await request(`${api}/orders`, { raw: 'order please', contentType: 'text/plain' });
+      const text = await request(`${api}/orders`, {
+        raw: 'order please',
+        contentType: 'text/plain',
+      });
       const broken = await request(`${api}/orders`, { raw: '{"order_id":' });
       expect(text.status).to.equal(415);
       expect(broken.status).to.equal(400);
@@ -167,7 +190,9 @@ describe('order pipeline (all four services as processes)', function () {
   describe('business failures', () => {
     it('given an unknown SKU, when the order runs, then it is cancelled at inventory and the payment is voided', async () => {
       const orderId = newOrderId();
-      await request(`${api}/orders`, { body: { order_id: orderId, user_id: '42', items: ['Unobtainium'], total: 5 } });
+      await request(`${api}/orders`, {
+        body: { order_id: orderId, user_id: '42', items: ['Unobtainium'], total: 5 },
+      });
 
       const order = await settled(orderId);
 
@@ -179,20 +204,29 @@ describe('order pipeline (all four services as processes)', function () {
       expect(payments.body.authorizations.map((a) => a.status)).to.deep.equal(['VOIDED']);
       const timeline = (await request<TimelineView>(`${api}/orders/${orderId}/timeline`)).body;
       const types = timeline.events.map((e) => e.type);
-      expect(types).to.include.members(['STEP_FAILED', 'COMPENSATION_STARTED', 'COMPENSATED', 'SAGA_CANCELLED']);
+      expect(types).to.include.members([
+        'STEP_FAILED',
+        'COMPENSATION_STARTED',
+        'COMPENSATED',
+        'SAGA_CANCELLED',
+      ]);
       expect(types.filter((t) => t === 'COMPENSATION_STARTED')).to.have.length(1);
     });
 
     it('given a total above the provider limit, when the order runs, then it is cancelled at payment with nothing to undo', async () => {
       const orderId = newOrderId();
-      await request(`${api}/orders`, { body: { order_id: orderId, user_id: '42', items: ['Laptop'], total: 20_000 } });
+      await request(`${api}/orders`, {
+        body: { order_id: orderId, user_id: '42', items: ['Laptop'], total: 20_000 },
+      });
 
       const order = await settled(orderId);
 
       expect(order.status).to.equal('CANCELLED');
       expect(order.reason).to.include({ step: 'payment', code: 'AMOUNT_LIMIT_EXCEEDED' });
       expect((await request(`${system.url('payment')}/payments/${orderId}`)).status).to.equal(404);
-      expect((await request(`${system.url('inventory')}/reservations/${orderId}`)).status).to.equal(404);
+      expect((await request(`${system.url('inventory')}/reservations/${orderId}`)).status).to.equal(
+        404,
+      );
     });
   });
 });

@@ -35,5 +35,11 @@ export interface OrderView {
 
 export interface TimelineView {
   status: string;
-  events: Array<{ seq: number; type: string; step?: string; command?: string; command_id?: string }>;
+  events: Array<{
+    seq: number;
+    type: string;
+    step?: string;
+    command?: string;
+    command_id?: string;
+  }>;
 }

@@ -24,7 +24,10 @@ export interface Namespace {
 }
 
 /** Creates a namespace; `overrides` adjust its settings (e.g. short retry delays). */
-export async function createNamespace(label: string, overrides: Record<string, string> = {}): Promise<Namespace> {
+export async function createNamespace(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<Namespace> {
   const prefix = `${runId}_${label}`;
   const vhost = `saga-test-${prefix}`;
   await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, {});

@@ -52,7 +52,11 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     };
     await Promise.all(relays.map(drain));
 
-    await waitFor('every published message to arrive', async () => consumer.received.length, (n) => n >= ids.length);
+    await waitFor(
+      'every published message to arrive',
+      async () => consumer.received.length,
+      (n) => n >= ids.length,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300)); // let any duplicate surface
     await consumer.stop();
     const published = consumer.received.map((m) => String(m.properties.messageId));

@@ -25,7 +25,12 @@ describe('saga runner (real PostgreSQL)', function () {
 
   const startOrder = async () => {
     const orderId = `runner-${randomUUID().slice(0, 8)}`;
-    const result = await intake.submit({ order_id: orderId, user_id: 'u', items: ['Book'], total: 20 });
+    const result = await intake.submit({
+      order_id: orderId,
+      user_id: 'u',
+      items: ['Book'],
+      total: 20,
+    });
     return result.order.saga_id;
   };
 
@@ -39,7 +44,9 @@ describe('saga runner (real PostgreSQL)', function () {
   });
 
   const stateOf = async (sagaId: string) => {
-    const saga = await db('sagas').where({ saga_id: sagaId }).first('status', 'timeline_seq', 'snapshot');
+    const saga = await db('sagas')
+      .where({ saga_id: sagaId })
+      .first('status', 'timeline_seq', 'snapshot');
     const outbox = await db('outbox').where('body', 'like', `%${sagaId}%`).count({ n: '*' });
     const timeline = await db('timeline').where({ saga_id: sagaId }).count({ n: '*' });
     return { saga, outbox: Number(outbox[0]!.n), timeline: Number(timeline[0]!.n) };

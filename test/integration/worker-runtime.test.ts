@@ -6,7 +6,13 @@ import { createSilentLogger } from '../../lib/logger';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { deadLetterQueueOf, queues } from '../../lib/messaging/topology';
-import { Command, CommandType, Reply, commandIdOf, commandStep } from '../../sagas/contracts/messages';
+import {
+  Command,
+  CommandType,
+  Reply,
+  commandIdOf,
+  commandStep,
+} from '../../sagas/contracts/messages';
 import { inventoryHandler } from '../../workers/inventory/handlers';
 import { CommandHandler, commandBatchHandler } from '../../workers/runtime/worker';
 import { shippingHandler } from '../../workers/shipping/handlers';
@@ -22,7 +28,12 @@ function commandMessage(command: Command, raw?: string): ConsumeMessage {
   } as unknown as ConsumeMessage;
 }
 
-function command<T extends CommandType>(type: T, sagaId: string, orderId: string, data: object): Command {
+function command<T extends CommandType>(
+  type: T,
+  sagaId: string,
+  orderId: string,
+  data: object,
+): Command {
   return {
     message_id: randomUUID(),
     type,
@@ -73,20 +84,29 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     });
 
   const repliesFor = (sagaId: string) =>
-    replies.received.map((m) => JSON.parse(m.content.toString()) as Reply).filter((r) => r.saga_id === sagaId);
+    replies.received
+      .map((m) => JSON.parse(m.content.toString()) as Reply)
+      .filter((r) => r.saga_id === sagaId);
 
-  const stock = async (sku: string) => inventoryDb('stock').where({ sku }).first('available', 'reserved');
+  const stock = async (sku: string) =>
+    inventoryDb('stock').where({ sku }).first('available', 'reserved');
 
   it('given a reserved order, when the reserve command is redelivered, then the same reply is sent again and stock moves once', async () => {
     await inventoryDb('stock').insert({ sku: 'Widget', available: 5 });
     const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
     const sagaId = randomUUID();
-    const reserve = command('inventory.reserve', sagaId, 'o-redeliver', { items: [{ sku: 'Widget', quantity: 2 }] });
+    const reserve = command('inventory.reserve', sagaId, 'o-redeliver', {
+      items: [{ sku: 'Widget', quantity: 2 }],
+    });
 
     await handle([commandMessage(reserve)]);
     await handle([commandMessage(reserve)]);
 
-    const answers = await waitFor('two replies', async () => repliesFor(sagaId), (r) => r.length >= 2);
+    const answers = await waitFor(
+      'two replies',
+      async () => repliesFor(sagaId),
+      (r) => r.length >= 2,
+    );
     expect(answers.map((r) => r.type)).to.deep.equal(['inventory.reserved', 'inventory.reserved']);
     expect(answers[0]!.message_id).to.equal(answers[1]!.message_id);
     expect(await stock('Widget')).to.deep.equal({ available: 3, reserved: 2 });
@@ -96,7 +116,9 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     await inventoryDb('stock').insert({ sku: 'Gadget', available: 4 });
     const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
     const sagaId = randomUUID();
-    const reserve = command('inventory.reserve', sagaId, 'o-release', { items: [{ sku: 'Gadget', quantity: 3 }] });
+    const reserve = command('inventory.reserve', sagaId, 'o-release', {
+      items: [{ sku: 'Gadget', quantity: 3 }],
+    });
     const release = command('inventory.release', sagaId, 'o-release', {});
     await handle([commandMessage(reserve)]);
 
@@ -104,7 +126,9 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     await handle([commandMessage({ ...release, message_id: randomUUID() })]);
 
     expect(await stock('Gadget')).to.deep.equal({ available: 4, reserved: 0 });
-    const reservation = await inventoryDb('reservations').where({ order_id: 'o-release' }).first('status');
+    const reservation = await inventoryDb('reservations')
+      .where({ order_id: 'o-release' })
+      .first('status');
     expect(reservation.status).to.equal('RELEASED');
   });
 
@@ -115,10 +139,16 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
 
     await handle([commandMessage(command('inventory.release', sagaId, 'o-late', {}))]);
     await handle([
-      commandMessage(command('inventory.reserve', sagaId, 'o-late', { items: [{ sku: 'Gizmo', quantity: 1 }] })),
+      commandMessage(
+        command('inventory.reserve', sagaId, 'o-late', { items: [{ sku: 'Gizmo', quantity: 1 }] }),
+      ),
     ]);
 
-    const answers = await waitFor('two replies', async () => repliesFor(sagaId), (r) => r.length >= 2);
+    const answers = await waitFor(
+      'two replies',
+      async () => repliesFor(sagaId),
+      (r) => r.length >= 2,
+    );
     expect(answers.map((r) => r.type)).to.deep.equal(['inventory.released', 'inventory.rejected']);
     expect(answers[1]!.data).to.include({ code: 'ALREADY_RELEASED' });
     expect(await stock('Gizmo')).to.deep.equal({ available: 4, reserved: 0 });
@@ -131,7 +161,13 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
 
     await Promise.all(
       sagaIds.map((sagaId, i) =>
-        handle([commandMessage(command('inventory.reserve', sagaId, `o-scarce-${i}`, { items: [{ sku: 'Scarce', quantity: 1 }] }))]),
+        handle([
+          commandMessage(
+            command('inventory.reserve', sagaId, `o-scarce-${i}`, {
+              items: [{ sku: 'Scarce', quantity: 1 }],
+            }),
+          ),
+        ]),
       ),
     );
 
@@ -148,7 +184,9 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
   it('given a created shipment, when create and cancel are each delivered twice, then one shipment exists and it is cancelled', async () => {
     const handle = handlerFor(shippingDb, shippingHandler(), queues.shipping);
     const sagaId = randomUUID();
-    const create = command('shipping.create', sagaId, 'o-ship', { items: [{ sku: 'Book', quantity: 1 }] });
+    const create = command('shipping.create', sagaId, 'o-ship', {
+      items: [{ sku: 'Book', quantity: 1 }],
+    });
     const cancel = command('shipping.cancel', sagaId, 'o-ship', {});
 
     await handle([commandMessage(create), commandMessage(create)]);
@@ -157,11 +195,17 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
 
     const shipments = await shippingDb('shipments').where({ order_id: 'o-ship' }).select('status');
     expect(shipments).to.deep.equal([{ status: 'CANCELLED' }]);
-    const answers = await waitFor('four replies', async () => repliesFor(sagaId), (r) => r.length >= 4);
-    expect(answers.filter((r) => r.type === 'shipping.cancelled').map((r) => r.data)).to.deep.equal([
-      { command_id: cancel.data.command_id, cancelled: 1 },
-      { command_id: cancel.data.command_id, cancelled: 1 },
-    ]);
+    const answers = await waitFor(
+      'four replies',
+      async () => repliesFor(sagaId),
+      (r) => r.length >= 4,
+    );
+    expect(answers.filter((r) => r.type === 'shipping.cancelled').map((r) => r.data)).to.deep.equal(
+      [
+        { command_id: cancel.data.command_id, cancelled: 1 },
+        { command_id: cancel.data.command_id, cancelled: 1 },
+      ],
+    );
   });
 
   it('given a message that is not JSON, when consumed, then it is dead-lettered at once with its provenance', async () => {
@@ -171,7 +215,11 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     const outcomes = await handle([commandMessage(poison, '{not json')]);
 
     expect(outcomes).to.deep.equal([{ kind: 'ack' }]);
-    const [dead] = await waitFor('a dead letter', async () => deadLetters.received, (d) => d.length >= 1);
+    const [dead] = await waitFor(
+      'a dead letter',
+      async () => deadLetters.received,
+      (d) => d.length >= 1,
+    );
     expect(dead!.properties.headers).to.include({
       'x-origin-queue': queues.inventory,
       'x-error-code': 'POISON',

@@ -117,7 +117,11 @@ function jsonPoster(baseUrl: string, timeoutMs: number) {
           method: 'POST',
           agent,
           timeout: timeoutMs,
-          headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(data),
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -126,7 +130,10 @@ function jsonPoster(baseUrl: string, timeoutMs: number) {
           response.on('end', () => {
             let payload: Record<string, unknown> = {};
             try {
-              payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+              payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<
+                string,
+                unknown
+              >;
             } catch {
               // A body that is not JSON is judged by its status alone.
             }
