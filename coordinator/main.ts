@@ -14,6 +14,8 @@ import { OrderIntake } from './order-intake';
 import { OutboxRelay } from './outbox-relay';
 import { replyHandler } from './reply-consumer';
 import { SagaRunner } from './saga-runner';
+import { TimeoutSweeper } from './timeout-sweeper';
+import { deadLetterHandler } from './dead-letter-events';
 
 interface Coordinator {
   relay: OutboxRelay;
@@ -41,11 +43,18 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   return {
     relay,
     metrics,
-    runner: new SagaRunner(db, wake, metrics.observer),
-    intake: new OrderIntake(db, (created) => {
-      metrics.started.inc(created);
-      wake();
-    }),
+    runner: new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, metrics.observer),
+    intake: new OrderIntake(
+      db,
+      (created) => {
+        metrics.started.inc(created);
+        wake();
+      },
+      {
+        maxRetryAttempts: config.maxRetryAttempts,
+        stepTimeoutMs: config.stepTimeoutSeconds * 1000,
+      },
+    ),
   };
 }
 
@@ -57,7 +66,7 @@ void runService<Coordinator>({
   create: build,
   routes: ({ intake }, { db, config }): Router =>
     orderRoutes({ db, intake, faultInjection: config.faultInjection }),
-  async start({ relay, runner }, { config, logger, broker }) {
+  async start({ relay, runner }, { config, logger, broker, db }) {
     relay.start();
     const replies = new BatchConsumer(broker, {
       queue: queues.coordinator,
@@ -74,6 +83,25 @@ void runService<Coordinator>({
         logger.error('reply dead-lettered', { message_id: message.properties.messageId, reason }),
     });
     await replies.start();
-    return [relay, replies];
+    const deadLetters = new BatchConsumer(broker, {
+      queue: queues.deadLetterEvents,
+      prefetch: 64,
+      maxBatch: 64,
+      handle: deadLetterHandler(runner, logger),
+      onTransientFailure: (error, attempt, delayMs) =>
+        logger.warn('dead-letter batch will be retried', {
+          attempt,
+          retry_in_ms: delayMs,
+          ...describeError(error),
+        }),
+    });
+    await deadLetters.start();
+    const sweeper = new TimeoutSweeper(db, runner, {
+      intervalMs: Math.min(1_000, config.stepTimeoutSeconds * 250),
+      stuckTimeoutSeconds: config.stuckTimeoutSeconds,
+      onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
+    });
+    sweeper.start();
+    return [relay, replies, deadLetters, sweeper];
   },
 });

@@ -9,7 +9,9 @@ import { Batcher } from '../lib/batcher';
 import { Database } from '../lib/db';
 import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
 import { startSaga } from '../sagas/order/decide';
+import { faultHeaders, simulationOf } from './fault-header';
 import { commandRow, OutboxRow } from './outgoing';
+import { SagaTiming, nextTiming } from './saga-timing';
 import { TimelineRow, appendTimelineEntries } from './repositories/saga-writes';
 import { OrderRow, findOrdersByIds } from './repositories/orders';
 
@@ -32,6 +34,16 @@ interface NewSaga {
   version: number;
   snapshot: unknown;
   timeline_seq: number;
+  deadline_at: string | null;
+  deadline_token: string | null;
+  stuck_since: string | null;
+}
+
+const noTiming: SagaTiming = { deadline_at: null, deadline_token: null, stuck_since: null };
+
+export interface IntakeSettings {
+  maxRetryAttempts: number;
+  stepTimeoutMs: number;
 }
 
 export class OrderIntake {
@@ -40,6 +52,7 @@ export class OrderIntake {
   constructor(
     private readonly db: Database,
     private readonly onCommitted: (outboxRows: number) => void,
+    private readonly settings: IntakeSettings,
   ) {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
   }
@@ -54,7 +67,7 @@ export class OrderIntake {
     const planned = new Map<string, PlannedSaga>();
     requests.forEach((request, index) => {
       if (!planned.has(request.order_id))
-        planned.set(request.order_id, plan(request, hashes[index]!, now));
+        planned.set(request.order_id, plan(request, hashes[index]!, now, this.settings));
     });
     const created = await insertNewSagas(this.db, [...planned.values()]);
     if (created.size > 0) this.onCommitted(created.size);
@@ -87,19 +100,27 @@ function orderRowOf(saga: NewSaga, now: string): OrderRow {
   return { ...saga, reason: null, created_at: at, updated_at: at };
 }
 
-function plan(request: OrderRequest, hash: string, now: string): PlannedSaga {
+function plan(
+  request: OrderRequest,
+  hash: string,
+  now: string,
+  settings: IntakeSettings,
+): PlannedSaga {
   const sagaId = randomUUID();
   const items = normalizeLines(request.items);
-  const decision = startSaga({ sagaId, orderId: request.order_id, items, total: request.total });
-  const faults =
-    request.simulate || request.force_fail
-      ? { simulate: request.simulate ?? null, force_fail: request.force_fail ?? false }
-      : null;
+  const decision = startSaga({
+    sagaId,
+    orderId: request.order_id,
+    items,
+    total: request.total,
+    maxRetryAttempts: settings.maxRetryAttempts,
+  });
+  const faults = simulationOf(request);
   const timeline: TimelineRow[] = [];
   const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);
   const identity = { sagaId, orderId: request.order_id };
   const outbox = decision.commands.map((intent) => ({
-    ...commandRow(identity, intent, null, now),
+    ...commandRow(identity, intent, null, now, faultHeaders(faults, intent)),
     saga_id: sagaId,
   }));
   const saga: NewSaga = {
@@ -116,6 +137,7 @@ function plan(request: OrderRequest, hash: string, now: string): PlannedSaga {
     version: decision.saga.version,
     snapshot: decision.saga,
     timeline_seq: seq,
+    ...nextTiming(decision, noTiming, new Date(now), settings.stepTimeoutMs),
   };
   return { saga, timeline, outbox };
 }
@@ -129,11 +151,13 @@ async function insertNewSagas(db: Database, planned: PlannedSaga[]): Promise<Set
   const { rows } = await db.raw<{ rows: Array<{ saga_id: string }> }>(
     `WITH new AS (
        INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total, faults, status,
-                          state, step, version, snapshot, timeline_seq)
+                          state, step, version, snapshot, timeline_seq, deadline_at,
+                          deadline_token, stuck_since)
        SELECT * FROM jsonb_to_recordset(?::jsonb)
          AS r(saga_id uuid, order_id text, user_id text, request_hash text, items jsonb,
               total double precision, faults jsonb, status text, state text, step text,
-              version int, snapshot jsonb, timeline_seq int)
+              version int, snapshot jsonb, timeline_seq int, deadline_at timestamptz,
+              deadline_token uuid, stuck_since timestamptz)
        ON CONFLICT (order_id) DO NOTHING
        RETURNING saga_id
      ), timeline_rows AS (

@@ -8,7 +8,10 @@ import type { Knex } from 'knex';
 import { Database } from '../lib/db';
 import { OrderSagaEvent } from '../sagas/order/machine';
 import { Decision, StoredSaga, decide } from '../sagas/order/decide';
+import { Simulation } from '../sagas/contracts/order-request';
+import { faultHeaders } from './fault-header';
 import { OutboxRow, commandRow } from './outgoing';
+import { SagaTiming, nextTiming } from './saga-timing';
 import {
   InboxRow,
   SagaUpdate,
@@ -30,11 +33,12 @@ export interface TransitionObserver {
   onApplied(decision: Decision, sagaCreatedAt: Date): void;
 }
 
-interface LockedSaga {
+interface LockedSaga extends SagaTiming {
   saga_id: string;
   order_id: string;
   snapshot: StoredSaga;
   timeline_seq: number;
+  faults: Simulation | null;
   created_at: Date;
 }
 
@@ -49,6 +53,7 @@ export class SagaRunner {
   constructor(
     private readonly db: Database,
     private readonly onCommitted: (outboxRows: number) => void,
+    private readonly stepTimeoutMs: number,
     private readonly observer?: TransitionObserver,
   ) {}
 
@@ -58,7 +63,7 @@ export class SagaRunner {
       const sagas = await lockSagas(trx, events);
       const seen = await seenMessages(trx, events);
       const writes: PlannedWrites = { sagas: new Map(), timeline: [], outbox: [], inbox: [] };
-      const now = new Date().toISOString();
+      const now = new Date();
       const outcomes = events.map((incoming) => {
         if (seen.has(incoming.messageId)) return 'duplicate';
         seen.add(incoming.messageId);
@@ -84,9 +89,16 @@ export class SagaRunner {
     saga: LockedSaga,
     incoming: SagaEvent,
     writes: PlannedWrites,
-    now: string,
+    now: Date,
     applied: Array<{ decision: Decision; createdAt: Date }>,
   ): EventOutcome {
+    // A timeout armed before the latest send or retry notice is stale.
+    if (
+      incoming.event.type === 'step.timed_out' &&
+      incoming.event.data.token !== saga.deadline_token
+    ) {
+      return 'ignored';
+    }
     const decision = decide(saga.snapshot, incoming.event);
     if (!decision.accepted) return 'ignored';
     const identity = { sagaId: saga.saga_id, orderId: saga.order_id };
@@ -95,12 +107,16 @@ export class SagaRunner {
       saga.saga_id,
       saga.timeline_seq,
       decision.timeline,
-      now,
+      now.toISOString(),
     );
     for (const intent of decision.commands) {
-      writes.outbox.push(commandRow(identity, intent, incoming.messageId, now));
+      const headers = faultHeaders(saga.faults, intent);
+      writes.outbox.push(
+        commandRow(identity, intent, incoming.messageId, now.toISOString(), headers),
+      );
     }
     saga.snapshot = decision.saga;
+    Object.assign(saga, nextTiming(decision, saga, now, this.stepTimeoutMs));
     writes.sagas.set(saga.saga_id, {
       saga_id: saga.saga_id,
       snapshot: decision.saga,
@@ -109,6 +125,9 @@ export class SagaRunner {
       step: decision.step,
       reason: decision.reason,
       timeline_seq: saga.timeline_seq,
+      deadline_at: saga.deadline_at,
+      deadline_token: saga.deadline_token,
+      stuck_since: saga.stuck_since,
     });
     applied.push({ decision, createdAt: saga.created_at });
     return 'applied';
@@ -121,11 +140,21 @@ async function lockSagas(
 ): Promise<Map<string, LockedSaga>> {
   const ids = [...new Set(events.map((e) => e.sagaId))].sort();
   const { rows } = await trx.raw<{ rows: LockedSaga[] }>(
-    `SELECT saga_id, order_id, snapshot, timeline_seq, created_at
+    `SELECT saga_id, order_id, snapshot, timeline_seq, faults, created_at,
+            deadline_at, deadline_token, stuck_since
      FROM sagas WHERE saga_id = ANY(?::uuid[]) ORDER BY saga_id FOR UPDATE`,
     [ids],
   );
-  return new Map(rows.map((row) => [row.saga_id, row]));
+  return new Map(rows.map((row) => [row.saga_id, { ...row, ...isoTiming(row) }]));
+}
+
+function isoTiming(row: Record<keyof SagaTiming, unknown>): SagaTiming {
+  const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
+  return {
+    deadline_at: iso(row.deadline_at),
+    deadline_token: (row.deadline_token as string | null) ?? null,
+    stuck_since: iso(row.stuck_since),
+  };
 }
 
 async function seenMessages(

@@ -30,6 +30,9 @@ export interface SagaUpdate {
   step: string | null;
   reason: unknown;
   timeline_seq: number;
+  deadline_at: string | null;
+  deadline_token: string | null;
+  stuck_since: string | null;
 }
 
 export interface SagaBatchWrites {
@@ -51,10 +54,12 @@ export async function writeSagaBatch(
     `WITH updated AS (
        UPDATE sagas AS s
        SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
-           reason = r.reason, timeline_seq = r.timeline_seq, updated_at = now()
+           reason = r.reason, timeline_seq = r.timeline_seq, deadline_at = r.deadline_at,
+           deadline_token = r.deadline_token, stuck_since = r.stuck_since, updated_at = now()
        FROM jsonb_to_recordset(?::jsonb)
          AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
-              timeline_seq int)
+              timeline_seq int, deadline_at timestamptz, deadline_token uuid,
+              stuck_since timestamptz)
        WHERE s.saga_id = r.saga_id
      ), timeline_rows AS (
        ${insertTimelineSql}

@@ -23,6 +23,7 @@ export const queues = {
 } as const;
 
 export const WORK_QUEUE_TTL_MS = 24 * 60 * 60 * 1000;
+export const DELIVERY_LIMIT = 20;
 
 export interface ExchangeSpec {
   name: string;
@@ -67,6 +68,8 @@ function workQueue(name: string): QueueSpec {
       'x-dead-letter-routing-key': name,
       'x-dead-letter-strategy': 'at-least-once',
       'x-overflow': 'reject-publish',
+      // A message that kills its consumer every time is dead-lettered, not redelivered forever.
+      'x-delivery-limit': DELIVERY_LIMIT,
     },
   };
 }

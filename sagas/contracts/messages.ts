@@ -34,6 +34,13 @@ export interface ReplyData {
   'shipping.ready': { command_id: string; shipment_id: string; tracking_number: string };
   'shipping.rejected': { command_id: string } & Failure;
   'shipping.cancelled': { command_id: string; cancelled: number };
+  /** Not an answer: a worker's notice that a command failed technically and will be retried. */
+  'command.retry_scheduled': {
+    command_id: string;
+    command: CommandType;
+    retry: number;
+    delay_ms: number;
+  } & Failure;
 }
 
 export type CommandType = keyof CommandData;
@@ -65,6 +72,7 @@ export const replyTypes: readonly ReplyType[] = [
   'shipping.ready',
   'shipping.rejected',
   'shipping.cancelled',
+  'command.retry_scheduled',
 ];
 
 const commandId = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -125,6 +133,13 @@ const dataSchemas: Record<CommandType | ReplyType, object> = {
   'shipping.cancelled': dataSchema({
     command_id: commandId,
     cancelled: { type: 'integer', minimum: 0 },
+  }),
+  'command.retry_scheduled': dataSchema({
+    command_id: commandId,
+    command: { enum: Object.keys(commandStep) },
+    retry: { type: 'integer', minimum: 1 },
+    delay_ms: { type: 'integer', minimum: 0 },
+    ...failure,
   }),
 };
 

@@ -5,13 +5,20 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { Step } from '../contracts/envelope';
-import { CommandData, CommandType, commandIdOf, commandStep } from '../contracts/messages';
+import {
+  CommandData,
+  CommandType,
+  commandIdOf,
+  commandStep,
+  replyTypes,
+} from '../contracts/messages';
 import {
   FailureReason,
   OrderSagaContext,
   OrderSagaEvent,
   OrderSagaInput,
   RecordParams,
+  ReplyEvent,
   SendCommandParams,
 } from './machine';
 import { OrderStatus, stateName, viewOf } from './status';
@@ -39,9 +46,20 @@ export interface TimelineEntry {
   command?: CommandType;
   command_id?: string;
   attempt?: number;
+  delay_ms?: number;
   reply?: string;
   reason?: FailureReason;
+  code?: string;
+  message?: string;
+  actor?: string;
 }
+
+/**
+ * What happens to the step deadline: re-armed (after an extra wait, e.g. a worker's retry
+ * delay), left as it is, or cleared because the saga no longer waits for a reply.
+ */
+export type DeadlineChange =
+  { kind: 'arm'; extraMs: number } | { kind: 'keep' } | { kind: 'clear' };
 
 export interface Decision {
   /** False when the current state does not accept the event: nothing else changes. */
@@ -53,6 +71,7 @@ export interface Decision {
   reason: FailureReason | null;
   commands: CommandIntent[];
   timeline: TimelineEntry[];
+  deadline: DeadlineChange;
 }
 
 interface MachineAction {
@@ -64,7 +83,7 @@ export function startSaga(input: OrderSagaInput): Decision {
   const machine = machineForVersion(CURRENT_VERSION);
   const [snapshot, actions] = initialTransition(machine, input);
   const state = stateName(snapshot.value);
-  return build(CURRENT_VERSION, snapshot.value, snapshot.context, true, actions, [
+  return build(CURRENT_VERSION, snapshot.value, snapshot.context, actions, undefined, [
     { type: 'SAGA_STARTED', state },
   ]);
 }
@@ -75,27 +94,37 @@ export function decide(stored: StoredSaga, event: OrderSagaEvent): Decision {
     value: stored.value as never,
     context: stored.context,
   });
-  // An event the state does not accept leaves the very same snapshot: no second transition
-  // (as `can()` would run) is needed to find out.
+  // An event the state does not accept leaves the very same snapshot and runs no action: no
+  // second transition (as `can()` would run) is needed to find out. A targetless transition
+  // that only records (a retry notice) also keeps the snapshot, but it has actions.
   const [next, actions] = transition(machine, current, event);
-  if (next === current) return build(stored.version, stored.value, stored.context, false, [], []);
-  const received: TimelineEntry[] = [
-    {
-      type: 'REPLY_RECEIVED',
-      step: stepOfReply(event.type),
-      reply: event.type,
-      command_id: event.data.command_id,
-    },
-  ];
-  return build(stored.version, next.value, next.context, true, actions, received);
+  if (next === current && actions.length === 0)
+    return {
+      ...build(stored.version, stored.value, stored.context, [], event, []),
+      accepted: false,
+      deadline: { kind: 'keep' },
+    };
+  return build(stored.version, next.value, next.context, actions, event, leadingEntries(event));
+}
+
+/** A reply is on the timeline as received before whatever it caused. */
+function leadingEntries(event: OrderSagaEvent): TimelineEntry[] {
+  if (
+    !(replyTypes as readonly string[]).includes(event.type) ||
+    event.type === 'command.retry_scheduled'
+  ) {
+    return [];
+  }
+  const { command_id } = (event as ReplyEvent).data;
+  return [{ type: 'REPLY_RECEIVED', step: stepOfReply(event.type), reply: event.type, command_id }];
 }
 
 function build(
   version: number,
   value: unknown,
   context: OrderSagaContext,
-  accepted: boolean,
   actions: readonly MachineAction[],
+  event: OrderSagaEvent | undefined,
   leading: TimelineEntry[],
 ): Decision {
   const state = stateName(value);
@@ -114,18 +143,26 @@ function build(
         attempt: intent.attempt,
       });
     } else if (action.type === 'record') {
-      timeline.push(recordEntry(action.params as RecordParams, context, state));
+      timeline.push(recordEntry(action.params as RecordParams, context, state, event));
     }
   }
+  const waiting = view.step !== null && view.status !== 'STUCK';
   return {
-    accepted,
+    accepted: true,
     saga: { version, value, context },
     state,
     status: view.status,
-    step: view.step,
+    step: view.status === 'STUCK' ? (context.reason?.step ?? null) : view.step,
     reason: context.reason,
     commands,
     timeline,
+    deadline: !waiting
+      ? { kind: 'clear' }
+      : commands.length > 0
+        ? { kind: 'arm', extraMs: 0 }
+        : event?.type === 'command.retry_scheduled'
+          ? { kind: 'arm', extraMs: event.data.delay_ms }
+          : { kind: 'keep' },
   };
 }
 
@@ -133,11 +170,42 @@ function recordEntry(
   params: RecordParams,
   context: OrderSagaContext,
   state: string,
+  event: OrderSagaEvent | undefined,
 ): TimelineEntry {
   const entry: TimelineEntry = { type: params.type };
   if (params.step) entry.step = params.step;
-  if (params.type === 'STEP_FAILED' && context.reason) entry.reason = context.reason;
-  if (params.type === 'SAGA_COMPLETED' || params.type === 'SAGA_CANCELLED') entry.state = state;
+  if (params.command) entry.command = params.command;
+  switch (params.type) {
+    case 'STEP_FAILED':
+    case 'SAGA_STUCK':
+      if (context.reason) entry.reason = context.reason;
+      break;
+    case 'SAGA_COMPLETED':
+    case 'SAGA_CANCELLED':
+      entry.state = state;
+      break;
+    case 'STEP_TIMED_OUT':
+      if (params.command) entry.attempt = context.attempts[params.command] ?? 1;
+      break;
+    case 'RETRY_SCHEDULED':
+      if (event?.type === 'command.retry_scheduled') {
+        const { retry, delay_ms, code, message, command_id } = event.data;
+        Object.assign(entry, { command_id, attempt: retry, delay_ms, code, message });
+      }
+      break;
+    case 'DEAD_LETTERED':
+      if (event?.type === 'command.dead_lettered') {
+        const { attempts, code, message, command_id } = event.data;
+        Object.assign(entry, { command_id, attempt: attempts, code, message });
+      }
+      break;
+    case 'ADMIN_REPLAY':
+    case 'ADMIN_CANCEL':
+      if (event?.type === 'operator.replay' || event?.type === 'operator.cancel') {
+        Object.assign(entry, { actor: event.data.actor, message: event.data.reason });
+      }
+      break;
+  }
   return entry;
 }
 

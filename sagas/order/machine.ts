@@ -4,15 +4,27 @@
  *   happy path:    authorizingPayment ──▶ reservingInventory ──▶ creatingShipment ──▶ completed
  *                        │ declined            │ rejected               │ rejected
  *                        ▼                     ▼                        ▼
- *   compensation:    cancelled ◀── voidingPayment ◀──────────── releasingInventory
+ *   compensation:    cancelled ◀── voidingPayment ◀── releasingInventory ◀── (cancellingShipment)
  *                                  (compensating.*: undo completed steps in reverse order)
+ *
+ *   any waiting state ──dead letter / timeouts exhausted──▶ stuck ──replay──▶ the same state
+ *                                                            │ expiry or operator cancel
+ *                                                            ▼
+ *                                     compensating (the step in flight included), then cancelled
  *
  * The machine is a pure decider: `sendCommand` and `record` have no implementation here. They
  * come back from `transition` as action objects, and the saga runner turns them into outbox
  * rows and timeline events inside the same database transaction as the new snapshot.
  */
 import { assign, setup } from 'xstate';
-import { CommandType, Failure, OrderLine, ReplyData, ReplyType } from '../contracts/messages';
+import {
+  CommandType,
+  Failure,
+  OrderLine,
+  ReplyData,
+  ReplyType,
+  commandStep,
+} from '../contracts/messages';
 import { Step } from '../contracts/envelope';
 
 export interface OrderSagaInput {
@@ -20,6 +32,8 @@ export interface OrderSagaInput {
   orderId: string;
   items: OrderLine[];
   total: number;
+  /** Re-sends after a step timeout before the saga waits for an operator. */
+  maxRetryAttempts: number;
 }
 
 export interface FailureReason extends Failure {
@@ -29,21 +43,55 @@ export interface FailureReason extends Failure {
 export interface OrderSagaContext extends OrderSagaInput {
   /** Sends of each command so far; the attempt number of the next COMMAND_SENT. */
   attempts: Partial<Record<CommandType, number>>;
+  /** Timeouts of each command since it was last sent by an operator's replay. */
+  timeouts: Partial<Record<CommandType, number>>;
   reason: FailureReason | null;
+  /** The waiting state the saga was in when it became stuck; where a replay resumes. */
+  stuckFrom: WaitingState | null;
 }
 
 export type ReplyEvent = { [K in ReplyType]: { type: K; data: ReplyData[K] } }[ReplyType];
-export type OrderSagaEvent = ReplyEvent;
 
-type FailureReply = Extract<ReplyEvent, { data: Failure }>;
+export interface DeadLetteredEvent {
+  type: 'command.dead_lettered';
+  data: { command_id: string; command: CommandType; attempts: number } & Failure;
+}
+
+export interface OperatorEvent {
+  type: 'operator.replay' | 'operator.cancel';
+  data: { actor: string; reason: string };
+}
+
+export type OrderSagaEvent =
+  | ReplyEvent
+  | DeadLetteredEvent
+  | { type: 'step.timed_out'; data: { token: string } }
+  | { type: 'saga.stuck_expired'; data: Record<string, never> }
+  | OperatorEvent;
+
+type FailureEvent = Extract<OrderSagaEvent, { data: Failure }>;
+
+export type WaitingState =
+  | 'authorizingPayment'
+  | 'reservingInventory'
+  | 'creatingShipment'
+  | 'compensating.cancellingShipment'
+  | 'compensating.releasingInventory'
+  | 'compensating.voidingPayment';
 
 export type TimelineNoteType =
   | 'STEP_SUCCEEDED'
   | 'STEP_FAILED'
+  | 'RETRY_SCHEDULED'
+  | 'STEP_TIMED_OUT'
+  | 'DEAD_LETTERED'
   | 'COMPENSATION_STARTED'
   | 'COMPENSATED'
   | 'SAGA_COMPLETED'
-  | 'SAGA_CANCELLED';
+  | 'SAGA_CANCELLED'
+  | 'SAGA_STUCK'
+  | 'ADMIN_REPLAY'
+  | 'ADMIN_CANCEL';
 
 export interface SendCommandParams {
   command: CommandType;
@@ -52,6 +100,7 @@ export interface SendCommandParams {
 export interface RecordParams {
   type: TimelineNoteType;
   step?: Step;
+  command?: CommandType;
 }
 
 /** Count the attempt, then send: the decider reads the attempt number from the new context. */
@@ -61,17 +110,118 @@ const send = (command: CommandType) =>
     { type: 'sendCommand', params: { command } },
   ] as const;
 
-const note = (type: TimelineNoteType, step?: Step) =>
-  ({ type: 'record', params: step ? { type, step } : { type } }) as const;
+const note = (type: TimelineNoteType, step?: Step, command?: CommandType) =>
+  ({
+    type: 'record',
+    params: { type, ...(step ? { step } : {}), ...(command ? { command } : {}) },
+  }) as const;
 
 const fail = (step: Step) =>
   [note('STEP_FAILED', step), { type: 'rememberFailure', params: { step } }] as const;
+
+const stuckAt = (from: WaitingState, step: Step) =>
+  ({ type: 'becomeStuck', params: { from, step } }) as const;
+
+/**
+ * What every waiting state does besides its replies: note a worker's retry, resend on a
+ * timeout while the budget lasts, and stop for an operator when the command is dead-lettered
+ * or the timeouts are spent.
+ */
+function waitingOn(state: WaitingState, command: CommandType) {
+  const step = commandStep[command];
+  const self = `#orderSaga.${state}`;
+  return {
+    'command.retry_scheduled': {
+      guard: { type: 'isFor', params: { command } },
+      actions: [note('RETRY_SCHEDULED', step, command)],
+    },
+    'command.dead_lettered': {
+      guard: { type: 'isFor', params: { command } },
+      target: '#orderSaga.stuck',
+      actions: [note('DEAD_LETTERED', step, command), stuckAt(state, step)],
+    },
+    'step.timed_out': [
+      {
+        guard: { type: 'canResend', params: { command } },
+        target: self,
+        reenter: true,
+        actions: [
+          note('STEP_TIMED_OUT', step, command),
+          { type: 'countTimeout', params: { command } },
+        ],
+      },
+      {
+        target: '#orderSaga.stuck',
+        actions: [note('STEP_TIMED_OUT', step, command), stuckAt(state, step)],
+      },
+    ],
+  } as const;
+}
+
+/** Where compensation starts when a saga is abandoned in `from`: its own step included. */
+const abandonTargets: Array<{ from: WaitingState; target: string; starts: boolean }> = [
+  { from: 'authorizingPayment', target: '#orderSaga.compensating.voidingPayment', starts: true },
+  {
+    from: 'reservingInventory',
+    target: '#orderSaga.compensating.releasingInventory',
+    starts: true,
+  },
+  { from: 'creatingShipment', target: '#orderSaga.compensating.cancellingShipment', starts: true },
+  {
+    from: 'compensating.cancellingShipment',
+    target: '#orderSaga.compensating.cancellingShipment',
+    starts: false,
+  },
+  {
+    from: 'compensating.releasingInventory',
+    target: '#orderSaga.compensating.releasingInventory',
+    starts: false,
+  },
+  {
+    from: 'compensating.voidingPayment',
+    target: '#orderSaga.compensating.voidingPayment',
+    starts: false,
+  },
+];
+
+const stuckGuard = (from: WaitingState) => ({ type: 'stuckFrom', params: { from } }) as const;
+
+const abandon = (byOperator: boolean) =>
+  abandonTargets.map(({ from, target, starts }) => ({
+    guard: stuckGuard(from),
+    target,
+    actions: [
+      ...(byOperator ? [note('ADMIN_CANCEL')] : []),
+      ...(starts ? [note('COMPENSATION_STARTED')] : []),
+      // The reason stays: a saga cancelled after being stuck says why it was stuck.
+      { type: 'leaveStuck' } as const,
+    ],
+  }));
+
+const replay = abandonTargets.map(({ from }) => ({
+  guard: stuckGuard(from),
+  target: `#orderSaga.${from}`,
+  actions: [note('ADMIN_REPLAY'), { type: 'resumeFromStuck' } as const],
+}));
+
+/** An operator cancels a saga in flight: compensate what is done and the step in flight. */
+const cancelInFlight = (target: string) => ({
+  target,
+  actions: [note('ADMIN_CANCEL'), note('COMPENSATION_STARTED')],
+});
 
 export const orderSagaMachine = setup({
   types: {
     context: {} as OrderSagaContext,
     events: {} as OrderSagaEvent,
     input: {} as OrderSagaInput,
+  },
+  guards: {
+    isFor: ({ event }, { command }: SendCommandParams) =>
+      'data' in event && 'command' in event.data && event.data.command === command,
+    canResend: ({ context }, { command }: SendCommandParams) =>
+      (context.timeouts[command] ?? 0) < context.maxRetryAttempts,
+    stuckFrom: ({ context }, { from }: { from: WaitingState }) => context.stuckFrom === from,
   },
   actions: {
     // Descriptors only: the runner acts on them after the transaction is planned.
@@ -83,16 +233,31 @@ export const orderSagaMachine = setup({
         [command]: (context.attempts[command] ?? 0) + 1,
       }),
     }),
+    countTimeout: assign({
+      timeouts: ({ context }, { command }: SendCommandParams) => ({
+        ...context.timeouts,
+        [command]: (context.timeouts[command] ?? 0) + 1,
+      }),
+    }),
     rememberFailure: assign({
       reason: ({ event }, { step }: { step: Step }): FailureReason => {
-        const { code, message } = (event as FailureReply).data;
+        const { code, message } = (event as FailureEvent).data;
         return { step, code, message };
       },
     }),
+    becomeStuck: assign(({ event }, { from, step }: { from: WaitingState; step: Step }) => ({
+      stuckFrom: from,
+      reason:
+        event.type === 'command.dead_lettered'
+          ? { step, code: event.data.code, message: event.data.message }
+          : { step, code: 'STEP_TIMEOUT', message: 'no reply within the step timeout' },
+    })),
+    resumeFromStuck: assign({ stuckFrom: null, reason: null, timeouts: {} }),
+    leaveStuck: assign({ stuckFrom: null, timeouts: {} }),
   },
 }).createMachine({
   id: 'orderSaga',
-  context: ({ input }) => ({ ...input, attempts: {}, reason: null }),
+  context: ({ input }) => ({ ...input, attempts: {}, timeouts: {}, reason: null, stuckFrom: null }),
   initial: 'authorizingPayment',
   states: {
     authorizingPayment: {
@@ -103,6 +268,8 @@ export const orderSagaMachine = setup({
           actions: note('STEP_SUCCEEDED', 'payment'),
         },
         'payment.declined': { target: 'cancelled', actions: fail('payment') },
+        'operator.cancel': cancelInFlight('#orderSaga.compensating.voidingPayment'),
+        ...waitingOn('authorizingPayment', 'payment.authorize'),
       },
     },
     reservingInventory: {
@@ -112,7 +279,12 @@ export const orderSagaMachine = setup({
           target: 'creatingShipment',
           actions: note('STEP_SUCCEEDED', 'inventory'),
         },
-        'inventory.rejected': { target: 'compensating.voidingPayment', actions: fail('inventory') },
+        'inventory.rejected': {
+          target: '#orderSaga.compensating.voidingPayment',
+          actions: [...fail('inventory'), note('COMPENSATION_STARTED')],
+        },
+        'operator.cancel': cancelInFlight('#orderSaga.compensating.releasingInventory'),
+        ...waitingOn('reservingInventory', 'inventory.reserve'),
       },
     },
     creatingShipment: {
@@ -120,15 +292,26 @@ export const orderSagaMachine = setup({
       on: {
         'shipping.ready': { target: 'completed', actions: note('STEP_SUCCEEDED', 'shipping') },
         'shipping.rejected': {
-          target: 'compensating.releasingInventory',
-          actions: fail('shipping'),
+          target: '#orderSaga.compensating.releasingInventory',
+          actions: [...fail('shipping'), note('COMPENSATION_STARTED')],
         },
+        'operator.cancel': cancelInFlight('#orderSaga.compensating.cancellingShipment'),
+        ...waitingOn('creatingShipment', 'shipping.create'),
       },
     },
     compensating: {
-      entry: note('COMPENSATION_STARTED'),
       initial: 'releasingInventory',
       states: {
+        cancellingShipment: {
+          entry: send('shipping.cancel'),
+          on: {
+            'shipping.cancelled': {
+              target: 'releasingInventory',
+              actions: note('COMPENSATED', 'shipping'),
+            },
+            ...waitingOn('compensating.cancellingShipment', 'shipping.cancel'),
+          },
+        },
         releasingInventory: {
           entry: send('inventory.release'),
           on: {
@@ -136,6 +319,7 @@ export const orderSagaMachine = setup({
               target: 'voidingPayment',
               actions: note('COMPENSATED', 'inventory'),
             },
+            ...waitingOn('compensating.releasingInventory', 'inventory.release'),
           },
         },
         voidingPayment: {
@@ -145,8 +329,17 @@ export const orderSagaMachine = setup({
               target: '#orderSaga.cancelled',
               actions: note('COMPENSATED', 'payment'),
             },
+            ...waitingOn('compensating.voidingPayment', 'payment.void'),
           },
         },
+      },
+    },
+    stuck: {
+      entry: note('SAGA_STUCK'),
+      on: {
+        'operator.replay': replay,
+        'operator.cancel': abandon(true),
+        'saga.stuck_expired': abandon(false),
       },
     },
     completed: { type: 'final', entry: note('SAGA_COMPLETED') },

@@ -22,6 +22,9 @@ const root = path.resolve(__dirname, '../..');
 
 export class System {
   private readonly processes = new Map<ServiceName, ChildProcess>();
+  private stopping = false;
+  /** Restarts counted per service, like the `npm start` supervisor does them. */
+  readonly restarts = new Map<ServiceName, number>();
   private readonly logDir = mkdtempSync(path.join(os.tmpdir(), 'saga-system-'));
 
   constructor(readonly namespace: Namespace) {}
@@ -47,6 +50,12 @@ export class System {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.set(name, child);
+    child.once('exit', () => {
+      if (this.stopping || this.processes.get(name) !== child) return;
+      // Like the `npm start` supervisor: a child that dies is started again at once.
+      this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1);
+      setTimeout(() => !this.stopping && this.launch(name), 200);
+    });
   }
 
   /** Ready: health endpoints report both connections and the service answers its own API. */
@@ -78,6 +87,7 @@ export class System {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       [...this.processes.values()].map((child) => {
         if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -15,8 +15,8 @@ describe('saga runner (real PostgreSQL)', function () {
   before(async () => {
     const { config } = await createNamespace('runner');
     db = await migratedDatabase(config, 'orders');
-    runner = new SagaRunner(db, () => undefined);
-    intake = new OrderIntake(db, () => undefined);
+    runner = new SagaRunner(db, () => undefined, 30_000);
+    intake = new OrderIntake(db, () => undefined, { maxRetryAttempts: 2, stepTimeoutMs: 30_000 });
   });
 
   after(async () => {

@@ -1,5 +1,7 @@
 /** Builds reply envelopes: same saga, correlation and step as the command that caused them. */
 import { randomUUID } from 'node:crypto';
+import { OutgoingMessage } from '../../lib/messaging/publisher';
+import { exchanges, queues } from '../../lib/messaging/topology';
 import { Command, Reply, ReplyData, ReplyType } from '../../sagas/contracts/messages';
 
 export type ReplyDraft = { [K in ReplyType]: { type: K; data: ReplyData[K] } }[ReplyType];
@@ -17,4 +19,41 @@ export function replyTo(command: Command, draft: ReplyDraft, now = new Date()): 
     occurred_at: now.toISOString(),
     data: draft.data,
   } as Reply;
+}
+
+export function replyMessage(reply: Reply): OutgoingMessage {
+  return {
+    exchange: exchanges.replies,
+    routingKey: queues.coordinator,
+    body: Buffer.from(JSON.stringify(reply)),
+    messageId: reply.message_id,
+    type: reply.type,
+    correlationId: reply.correlation_id,
+  };
+}
+
+/**
+ * Tells the coordinator a command will be retried after `delayMs`, for its timeline and its
+ * step deadline. The id is derived from the command and the retry, so a notice published
+ * twice is applied once.
+ */
+export function retryNotice(
+  command: Command,
+  retry: { retry: number; delayMs: number; code: string; message: string },
+): OutgoingMessage {
+  const notice = {
+    ...replyTo(command, {
+      type: 'command.retry_scheduled',
+      data: {
+        command_id: command.data.command_id,
+        command: command.type,
+        retry: retry.retry,
+        delay_ms: retry.delayMs,
+        code: retry.code.slice(0, 64),
+        message: retry.message.slice(0, 1024),
+      },
+    }),
+    message_id: `retry:${command.data.command_id}:${retry.retry}`,
+  };
+  return replyMessage(notice);
 }

@@ -52,6 +52,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           handler,
           policy: config,
           logger,
+          faultInjection: config.faultInjection,
           onReplied: (replies) => replies.forEach((reply) => handled.inc({ type: reply.type })),
           onRetry: (command) => retries.inc({ command: command.type }),
         }),

@@ -1,7 +1,8 @@
 /**
- * The life of a command in a worker: decode → answered before? → prepare (outside the
- * transaction: e.g. the provider's HTTP API) → one transaction that claims the command ids,
- * applies the effects and stores the replies → publish the replies with confirms → ack.
+ * The life of a command in a worker: decode → answered before? → failure injection → prepare
+ * (outside the transaction: e.g. the provider's HTTP API) → one transaction that claims the
+ * command ids, applies the effects and stores the replies → publish replies, retries and dead
+ * letters with confirms → ack.
  *
  * A redelivered command is answered with the reply stored the first time, so it has no second
  * effect. A crash after the commit and before the ack makes the broker redeliver; the stored
@@ -16,12 +17,12 @@ import { Logger, describeError } from '../../lib/logger';
 import { Outcome } from '../../lib/messaging/batch-consumer';
 import { decodeMessage } from '../../lib/messaging/decode';
 import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
-import { exchanges, queues } from '../../lib/messaging/topology';
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { RetryPolicy, deadLetter, deliveryAttempt, routeTechnicalFailure } from './failure-routing';
+import { SimulatedFailure, faultForDelivery, simulatedDecline, simulationIn } from './faults';
 import { claimCommands, findReplies, storeReplies } from './processed-commands';
-import { ReplyDraft, replyTo } from './replies';
+import { ReplyDraft, replyMessage, replyTo, retryNotice } from './replies';
 
 const validateCommand = compileValidator<Command>(commandSchema);
 
@@ -46,6 +47,8 @@ export interface WorkerRuntimeOptions<TPrepared> {
   handler: CommandHandler<TPrepared>;
   policy: RetryPolicy;
   logger: Logger;
+  /** Honour per-order failure injection headers (FAULT_INJECTION). */
+  faultInjection?: boolean;
   onReplied?: (replies: Reply[]) => void;
   onRetry?: (command: Command, retry: number) => void;
 }
@@ -55,32 +58,16 @@ interface Decoded {
   command: Command;
 }
 
+interface Forced extends Decoded {
+  draft: ReplyDraft;
+}
+
 export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPrepared>) {
   const { queue, db, publisher, handler, logger } = options;
 
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const outgoing: OutgoingMessage[] = [];
-    const decoded: Decoded[] = [];
-    for (const message of messages) {
-      try {
-        decoded.push({ message, command: decodeMessage(message, validateCommand) });
-      } catch (error) {
-        const reason = describeError(error);
-        logger.warn('poison command dead-lettered', {
-          queue,
-          message_id: message.properties.messageId,
-          ...reason,
-          details: (error as PoisonMessageError).details,
-        });
-        outgoing.push(
-          deadLetter(message, queue, deliveryAttempt(message), {
-            code: 'POISON',
-            message: reason.error,
-          }),
-        );
-      }
-    }
-
+    const decoded = decodeAll(messages, outgoing);
     const byCommand = new Map<string, Reply>(
       await findReplies(
         db,
@@ -89,16 +76,19 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     );
     // A redelivery can share a batch with its original: act once per command id.
     const fresh = uniqueCommands(decoded.filter((d) => !byCommand.has(d.command.data.command_id)));
-    const prepared = await prepareAll(fresh, (d, error) =>
-      outgoing.push(technicalFailure(d, error)),
+    const { work, forced } = await injectFaults(fresh, outgoing);
+    const prepared = await prepareAll(work, (d, error) =>
+      outgoing.push(...technicalFailure(d, error)),
     );
-    if (prepared.length > 0) {
+    if (prepared.length + forced.length > 0) {
       try {
-        for (const reply of await applyBatch(prepared)) byCommand.set(reply.data.command_id, reply);
+        for (const reply of await applyBatch(prepared, forced)) {
+          byCommand.set(reply.data.command_id, reply);
+        }
       } catch (error) {
         // One bad command must not hold back the rest: the consumer retries them one by one.
-        if (isTransientError(error) || prepared.length > 1) throw error;
-        outgoing.push(technicalFailure(prepared[0]!, error));
+        if (isTransientError(error) || prepared.length + forced.length > 1) throw error;
+        outgoing.push(...technicalFailure((prepared[0] ?? forced[0])!, error));
       }
     }
     // Every delivery of a command is answered with the one reply stored for it.
@@ -108,6 +98,46 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     options.onReplied?.(replies);
     return messages.map(() => ({ kind: 'ack' }));
   };
+
+  function decodeAll(messages: readonly ConsumeMessage[], outgoing: OutgoingMessage[]): Decoded[] {
+    return messages.flatMap((message) => {
+      try {
+        return [{ message, command: decodeMessage(message, validateCommand) }];
+      } catch (error) {
+        const reason = describeError(error);
+        logger.warn('poison command dead-lettered', {
+          queue,
+          message_id: message.properties.messageId,
+          ...reason,
+          details: (error as PoisonMessageError).details,
+        });
+        const attempts = deliveryAttempt(message);
+        outgoing.push(
+          deadLetter(message, queue, attempts, { code: 'POISON', message: reason.error }),
+        );
+        return [];
+      }
+    });
+  }
+
+  /** The failure-injection seam: decides, per delivery, whether the work happens at all. */
+  async function injectFaults(items: Decoded[], outgoing: OutgoingMessage[]) {
+    const work: Decoded[] = [];
+    const forced: Forced[] = [];
+    for (const item of items) {
+      const simulation = options.faultInjection ? simulationIn(item.message) : undefined;
+      const fault = simulation ? await faultForDelivery(db, item.command, simulation) : undefined;
+      if (fault) logger.warn('failure injected', { ...idsOf(item.command), mode: fault });
+      if (!fault) work.push(item);
+      else if (fault === 'decline') forced.push({ ...item, draft: simulatedDecline(item.command) });
+      else if (fault === 'error') outgoing.push(...technicalFailure(item, new SimulatedFailure()));
+      else if (fault === 'poison')
+        outgoing.push(deadLetterNow(item, 'POISON', 'poison message injected by simulate'));
+      else if (fault === 'crash') crashNow();
+      // 'timeout': acked with no reply at all; the coordinator's step deadline takes over.
+    }
+    return { work, forced };
+  }
 
   async function prepareAll(
     items: Decoded[],
@@ -125,17 +155,25 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     return ready;
   }
 
-  async function applyBatch(items: PreparedCommand<TPrepared>[]): Promise<Reply[]> {
+  async function applyBatch(
+    items: PreparedCommand<TPrepared>[],
+    forced: Forced[],
+  ): Promise<Reply[]> {
+    const all: Decoded[] = [...items, ...forced];
     const { fresh, taken } = await db.transaction(async (trx) => {
       const claimed = await claimCommands(
         trx,
-        items.map((i) => i.command),
+        all.map((i) => i.command),
       );
-      const mine = items.filter((i) => claimed.has(i.command.data.command_id));
+      const isMine = (i: Decoded) => claimed.has(i.command.data.command_id);
+      const mine = items.filter(isMine);
       const drafts = mine.length > 0 ? await handler.apply(trx, mine) : [];
-      const fresh = mine.map((item, index) => replyTo(item.command, drafts[index]!));
+      const fresh = [
+        ...mine.map((item, index) => replyTo(item.command, drafts[index]!)),
+        ...forced.filter(isMine).map((item) => replyTo(item.command, item.draft)),
+      ];
       await storeReplies(trx, fresh);
-      return { fresh, taken: items.filter((i) => !claimed.has(i.command.data.command_id)) };
+      return { fresh, taken: all.filter((i) => !isMine(i)) };
     });
     if (taken.length === 0) return fresh;
     // Another instance handled these concurrently and has committed: answer from its record.
@@ -146,39 +184,72 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     return [...fresh, ...stored.values()];
   }
 
-  function technicalFailure({ command, message }: Decoded, error: unknown): OutgoingMessage {
+  /** Retry later through the broker (telling the coordinator), or dead-letter when spent. */
+  function technicalFailure({ command, message }: Decoded, error: unknown): OutgoingMessage[] {
     const reason = describeError(error);
+    const code = reason.code ?? 'TECHNICAL_FAILURE';
     const route = routeTechnicalFailure(message, queue, options.policy, {
-      code: reason.code ?? 'TECHNICAL_FAILURE',
+      code,
       message: reason.error,
       sagaId: command.saga_id,
       orderId: command.order_id,
       step: command.step,
       command: command.type,
     });
-    const ids = {
-      saga_id: command.saga_id,
-      order_id: command.order_id,
-      correlation_id: command.correlation_id,
-      command: command.type,
-    };
-    if (route.kind === 'retry') {
-      logger.warn('command retry scheduled', {
-        ...ids,
-        retry: route.retry,
-        delay_ms: route.delayMs,
-        ...reason,
-      });
-      options.onRetry?.(command, route.retry);
-    } else {
+    if (route.kind === 'dead-letter') {
       logger.error('command dead-lettered', {
-        ...ids,
+        ...idsOf(command),
         attempts: deliveryAttempt(message),
         ...reason,
       });
+      return [route.message];
     }
-    return route.message;
+    logger.warn('command retry scheduled', {
+      ...idsOf(command),
+      retry: route.retry,
+      delay_ms: route.delayMs,
+      ...reason,
+    });
+    options.onRetry?.(command, route.retry);
+    const notice = retryNotice(command, {
+      retry: route.retry,
+      delayMs: route.delayMs,
+      code,
+      message: reason.error,
+    });
+    return [route.message, notice];
   }
+
+  function deadLetterNow(
+    { command, message }: Decoded,
+    code: string,
+    text: string,
+  ): OutgoingMessage {
+    logger.error('command dead-lettered', { ...idsOf(command), code });
+    return deadLetter(message, queue, deliveryAttempt(message), {
+      code,
+      message: text,
+      sagaId: command.saga_id,
+      orderId: command.order_id,
+      step: command.step,
+      command: command.type,
+    });
+  }
+}
+
+/** `crash`: the process dies mid-message, before any ack, exactly like a real crash. */
+function crashNow(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: the process was killed');
+}
+
+function idsOf(command: Command) {
+  return {
+    saga_id: command.saga_id,
+    order_id: command.order_id,
+    correlation_id: command.correlation_id,
+    command: command.type,
+  };
 }
 
 function uniqueCommands(items: Decoded[]): Decoded[] {
@@ -189,15 +260,4 @@ function uniqueCommands(items: Decoded[]): Decoded[] {
     seen.add(id);
     return true;
   });
-}
-
-function replyMessage(reply: Reply): OutgoingMessage {
-  return {
-    exchange: exchanges.replies,
-    routingKey: queues.coordinator,
-    body: Buffer.from(JSON.stringify(reply)),
-    messageId: reply.message_id,
-    type: reply.type,
-    correlationId: reply.correlation_id,
-  };
 }

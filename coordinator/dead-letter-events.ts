@@ -1,0 +1,88 @@
+/**
+ * The coordinator hears of every dead letter: the dead-letter exchange copies each one to a
+ * queue of its own here, next to the DLQ that keeps it for operators. A dead-lettered command
+ * moves its saga to STUCK at once. Headers written by the workers say why; a message the broker
+ * dead-lettered itself (expired, rejected) is identified from its body.
+ */
+import type { ConsumeMessage } from 'amqplib';
+import { Logger } from '../lib/logger';
+import { Outcome } from '../lib/messaging/batch-consumer';
+import { queues } from '../lib/messaging/topology';
+import { CommandType, commandTypes } from '../sagas/contracts/messages';
+import { SagaEvent, SagaRunner } from './saga-runner';
+
+interface DeadLetterNotice {
+  sagaId: string;
+  event: Extract<SagaEvent['event'], { type: 'command.dead_lettered' }>;
+  messageId: string;
+}
+
+export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
+  return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
+    const notices = messages.flatMap((message) => {
+      const notice = readNotice(message);
+      if (!notice) {
+        logger.warn('dead letter without a saga', {
+          message_id: message.properties.messageId,
+          origin_queue: header(message, 'x-origin-queue') ?? message.fields.routingKey,
+        });
+      }
+      return notice ? [notice] : [];
+    });
+    if (notices.length > 0) {
+      const outcomes = await runner.handle(notices);
+      notices.forEach((notice, i) =>
+        logger.warn('command dead-lettered', {
+          saga_id: notice.sagaId,
+          command: notice.event.data.command,
+          code: notice.event.data.code,
+          outcome: outcomes[i],
+        }),
+      );
+    }
+    // Settled either way: the DLQ keeps its own copy for operators.
+    return messages.map(() => ({ kind: 'ack' }));
+  };
+}
+
+function readNotice(message: ConsumeMessage): DeadLetterNotice | undefined {
+  const origin = header(message, 'x-origin-queue') ?? message.fields.routingKey;
+  if (origin === queues.coordinator) return undefined;
+  const body = parseBody(message);
+  const sagaId = header(message, 'x-saga-id') || body?.saga_id;
+  const command = (header(message, 'x-command') || body?.type) as CommandType | undefined;
+  if (!sagaId || !command || !commandTypes.includes(command)) return undefined;
+  const attempts = Number(header(message, 'x-attempts') ?? 1);
+  const death =
+    (message.properties.headers?.['x-first-death-reason'] as string | undefined) ?? 'rejected';
+  const code = header(message, 'x-error-code') ?? `BROKER_${death.toUpperCase()}`;
+  return {
+    sagaId,
+    messageId: `dead-letter:${message.properties.messageId ?? ''}:${attempts}`,
+    event: {
+      type: 'command.dead_lettered',
+      data: {
+        command_id: body?.data?.command_id ?? `${sagaId}/${command}`,
+        command,
+        attempts,
+        code,
+        message: header(message, 'x-error-message') ?? `dead-lettered by the broker (${death})`,
+      },
+    },
+  };
+}
+
+function header(message: ConsumeMessage, name: string): string | undefined {
+  const value = message.properties.headers?.[name] as unknown;
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function parseBody(
+  message: ConsumeMessage,
+): { saga_id?: string; type?: string; data?: { command_id?: string } } | undefined {
+  try {
+    return JSON.parse(message.content.toString('utf8')) as ReturnType<typeof parseBody>;
+  } catch {
+    return undefined;
+  }
+}
