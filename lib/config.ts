@@ -114,7 +114,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     );
     throw new ConfigError(problems);
   }
-  return Object.freeze(toConfig(candidate as unknown as Parsed));
+  return deepFreeze(toConfig(candidate as unknown as Parsed));
 }
 
 function toConfig(e: Parsed): Config {
@@ -159,6 +159,13 @@ function toConfig(e: Parsed): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const nested of Object.values(value)) {
+    if (nested !== null && typeof nested === 'object') deepFreeze(nested as object);
+  }
+  return Object.freeze(value);
 }
 
 function readProcessEnv(): Env {

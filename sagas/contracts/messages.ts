@@ -3,7 +3,7 @@
  * message type. Command ids are stable: every re-send of a command carries the same id, so a
  * worker answers a repeat from its record instead of acting twice.
  */
-import { Envelope, Step, envelopeProperties, envelopeRequired, idPattern } from './envelope';
+import { Envelope, Step, envelopeProperties, envelopeRequired, idPattern, steps } from './envelope';
 
 export interface OrderLine {
   sku: string;
@@ -143,6 +143,13 @@ const dataSchemas: Record<CommandType | ReplyType, object> = {
   }),
 };
 
+/** The step a message type belongs to: `payment.authorize` → payment. */
+function stepOfType(type: CommandType | ReplyType): Step | undefined {
+  if (type in commandStep) return commandStep[type as CommandType];
+  const prefix = type.slice(0, type.indexOf('.'));
+  return (steps as readonly string[]).includes(prefix) ? (prefix as Step) : undefined;
+}
+
 /** One schema for a family of message types: the envelope, then `data` chosen by `type`. */
 function envelopeSchema(types: readonly (CommandType | ReplyType)[]): object {
   return {
@@ -151,8 +158,13 @@ function envelopeSchema(types: readonly (CommandType | ReplyType)[]): object {
     required: envelopeRequired,
     properties: { ...envelopeProperties, type: { enum: types }, data: { type: 'object' } },
     allOf: types.map((type) => ({
-      if: { properties: { type: { const: type } } },
-      then: { properties: { data: dataSchemas[type] } },
+      if: { required: ['type'], properties: { type: { const: type } } },
+      then: {
+        properties: {
+          data: dataSchemas[type],
+          ...(stepOfType(type) ? { step: { const: stepOfType(type) } } : {}),
+        },
+      },
     })),
   };
 }

@@ -33,13 +33,19 @@ export interface OrderView {
   reason?: { step: string; code: string; message: string };
 }
 
+export interface TimelineEvent {
+  seq: number;
+  type: string;
+  step?: string;
+  command?: string;
+  command_id?: string;
+  attempt?: number;
+  delay_ms?: number;
+  code?: string;
+  actor?: string;
+}
+
 export interface TimelineView {
   status: string;
-  events: Array<{
-    seq: number;
-    type: string;
-    step?: string;
-    command?: string;
-    command_id?: string;
-  }>;
+  events: TimelineEvent[];
 }
