@@ -3,11 +3,10 @@
  * simulated step, never inside the business payload; workers honour it only while
  * FAULT_INJECTION is on.
  */
+import { SIMULATE_HEADER } from '../sagas/contracts/headers';
 import { Simulation } from '../sagas/contracts/order-request';
 import { CommandType } from '../sagas/contracts/messages';
 import { CommandIntent } from '../sagas/order/decide';
-
-export const SIMULATE_HEADER = 'x-simulate';
 
 const forwardCommands: ReadonlySet<CommandType> = new Set([
   'payment.authorize',

@@ -6,8 +6,12 @@ import { describeError } from '../lib/logger';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
-import { buildTopology, queues } from '../lib/messaging/topology';
-import { ServiceContext, runService } from '../lib/service';
+import { queues } from '../lib/messaging/topology';
+import { ServiceContext, runService, topologyFor } from '../lib/service';
+import { DeadLetterAdmin } from './admin/dead-letters';
+import { FaultRules } from './admin/fault-rules';
+import { OperatorActions } from './admin/operator-actions';
+import { adminRoutes } from './http/admin';
 import { orderRoutes } from './http/orders';
 import { sagaMetrics } from './metrics';
 import { OrderIntake } from './order-intake';
@@ -21,16 +25,14 @@ interface Coordinator {
   relay: OutboxRelay;
   runner: SagaRunner;
   intake: OrderIntake;
-  metrics: ReturnType<typeof sagaMetrics>;
+  actions: OperatorActions;
+  deadLetters: DeadLetterAdmin;
+  faultRules: FaultRules;
 }
 
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
   const metrics = sagaMetrics(registry);
-  registerQueueDepthGauges(
-    registry,
-    broker,
-    buildTopology({ retryLevels: config.maxRetryAttempts }),
-  );
+  registerQueueDepthGauges(registry, broker, topologyFor(config));
   const { host, port, user, password } = config.postgres;
   const relay = new OutboxRelay(db, new ConfirmPublisher(broker), {
     listen: () =>
@@ -40,10 +42,15 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     onPublished: (count) => metrics.published.inc(count),
   });
   const wake = () => relay.wake();
+  const runner = new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, metrics.observer);
   return {
     relay,
-    metrics,
-    runner: new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, metrics.observer),
+    runner,
+    actions: new OperatorActions(db, runner),
+    deadLetters: new DeadLetterAdmin(broker),
+    faultRules: new FaultRules(db, new ConfirmPublisher(broker), (error) =>
+      logger.warn('fault rule broadcast failed', describeError(error)),
+    ),
     intake: new OrderIntake(
       db,
       (created) => {
@@ -64,9 +71,20 @@ void runService<Coordinator>({
   database: (config) => config.postgres.databases.orders,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
-  routes: ({ intake }, { db, config }): Router =>
-    orderRoutes({ db, intake, faultInjection: config.faultInjection }),
-  async start({ relay, runner }, { config, logger, broker, db }) {
+  routes: ({ intake, actions, deadLetters, faultRules }, { db, config }): Router =>
+    Router()
+      .use(orderRoutes({ db, intake, faultInjection: config.faultInjection }))
+      .use(
+        adminRoutes({
+          db,
+          adminToken: config.adminToken,
+          faultInjection: config.faultInjection,
+          actions,
+          deadLetters,
+          faultRules,
+        }),
+      ),
+  async start({ relay, runner, faultRules }, { config, logger, broker, db }) {
     relay.start();
     const replies = new BatchConsumer(broker, {
       queue: queues.coordinator,
@@ -102,6 +120,7 @@ void runService<Coordinator>({
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
     });
     sweeper.start();
-    return [relay, replies, deadLetters, sweeper];
+    faultRules.start();
+    return [relay, replies, deadLetters, sweeper, faultRules];
   },
 });

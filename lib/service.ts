@@ -103,7 +103,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
         ...describeError(error),
       }),
   );
-  const topology = buildTopology({ retryLevels: Math.max(config.maxRetryAttempts, 1) });
+  const topology = topologyFor(config);
   const topologyChannel = broker.createChannel({
     setup: (channel: Parameters<typeof declareTopology>[0]) => declareTopology(channel, topology),
   });
@@ -113,6 +113,11 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   ready = true;
   stoppables.push(...(await definition.start(parts, context)));
   logger.info('service ready', { database: address, broker: brokerAddress(config.rabbitmq) });
+}
+
+/** The topology every service declares: one delayed-retry level per allowed retry. */
+export function topologyFor(config: Config) {
+  return buildTopology({ retryLevels: config.maxRetryAttempts });
 }
 
 function readConfigOrExit(service: string): Config {

@@ -7,12 +7,21 @@ export interface JsonResponse<T = Record<string, unknown>> {
 
 export async function request<T = Record<string, unknown>>(
   url: string,
-  init: { method?: string; body?: unknown; raw?: string; contentType?: string } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    raw?: string;
+    contentType?: string;
+    token?: string;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const hasBody = init.body !== undefined || init.raw !== undefined;
+  const headers: Record<string, string> = {};
+  if (hasBody) headers['content-type'] = init.contentType ?? 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
   const response = await fetch(url, {
     method: init.method ?? (hasBody ? 'POST' : 'GET'),
-    headers: hasBody ? { 'content-type': init.contentType ?? 'application/json' } : {},
+    headers,
     body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
   const text = await response.text();

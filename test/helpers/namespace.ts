@@ -8,6 +8,8 @@ import net from 'node:net';
 import { Client } from 'pg';
 import { Config, loadConfig } from '../../lib/config';
 
+export const TEST_ADMIN_TOKEN = 'test-admin-token';
+
 const runId = `t${randomBytes(3).toString('hex')}`;
 const created: Array<{ databases: string[]; vhost: string }> = [];
 
@@ -53,6 +55,7 @@ export async function createNamespace(
     RETRY_DELAY_SECONDS: '0.2',
     PREFETCH_COUNT: '64',
     LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...overrides,
   };
   const config = loadConfig(env);

@@ -5,10 +5,10 @@
  * dead-letter exchange with its provenance, which feeds the queue's DLQ and the coordinator.
  */
 import type { ConsumeMessage } from 'amqplib';
+import { ATTEMPT_HEADER } from '../../lib/messaging/headers';
 import { OutgoingMessage } from '../../lib/messaging/publisher';
 import { deadLetterQueueOf, exchanges, retryQueueOf } from '../../lib/messaging/topology';
 
-export const ATTEMPT_HEADER = 'x-attempt';
 const MAX_ERROR_MESSAGE = 512;
 
 export interface RetryPolicy {

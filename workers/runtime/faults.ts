@@ -6,10 +6,9 @@
  */
 import type { ConsumeMessage } from 'amqplib';
 import { Database } from '../../lib/db';
+import { SIMULATE_HEADER } from '../../sagas/contracts/headers';
 import { Command, CommandType } from '../../sagas/contracts/messages';
 import { ReplyDraft } from './replies';
-
-export const SIMULATE_HEADER = 'x-simulate';
 
 export type FaultMode = 'decline' | 'error' | 'timeout' | 'crash' | 'poison';
 

@@ -5,6 +5,7 @@ import { counter } from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { ServiceContext, runService } from '../../lib/service';
+import { FaultRuleListener } from './fault-rules';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
 
@@ -41,6 +42,8 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       const retries = counter(registry, 'worker_retries_total', 'Commands sent to a retry queue', [
         'command',
       ]);
+      const faultRules = new FaultRuleListener(broker, logger);
+      if (config.faultInjection) await faultRules.start();
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
@@ -53,6 +56,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           policy: config,
           logger,
           faultInjection: config.faultInjection,
+          faultRules,
           onReplied: (replies) => replies.forEach((reply) => handled.inc({ type: reply.type })),
           onRetry: (command) => retries.inc({ command: command.type }),
         }),
@@ -66,7 +70,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           logger.error('command rejected', { message_id: message.properties.messageId, reason }),
       });
       await consumer.start();
-      return [consumer];
+      return [faultRules, consumer];
     },
   });
 }

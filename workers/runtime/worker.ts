@@ -20,7 +20,15 @@ import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { RetryPolicy, deadLetter, deliveryAttempt, routeTechnicalFailure } from './failure-routing';
-import { SimulatedFailure, faultForDelivery, simulatedDecline, simulationIn } from './faults';
+import { sleep } from '../../lib/backoff';
+import { FaultRuleListener } from './fault-rules';
+import {
+  FaultMode,
+  SimulatedFailure,
+  faultForDelivery,
+  simulatedDecline,
+  simulationIn,
+} from './faults';
 import { claimCommands, findReplies, storeReplies } from './processed-commands';
 import { ReplyDraft, replyMessage, replyTo, retryNotice } from './replies';
 
@@ -47,8 +55,9 @@ export interface WorkerRuntimeOptions<TPrepared> {
   handler: CommandHandler<TPrepared>;
   policy: RetryPolicy;
   logger: Logger;
-  /** Honour per-order failure injection headers (FAULT_INJECTION). */
+  /** Honour per-order failure injection headers and runtime rules (FAULT_INJECTION). */
   faultInjection?: boolean;
+  faultRules?: FaultRuleListener;
   onReplied?: (replies: Reply[]) => void;
   onRetry?: (command: Command, retry: number) => void;
 }
@@ -125,8 +134,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     const work: Decoded[] = [];
     const forced: Forced[] = [];
     for (const item of items) {
-      const simulation = options.faultInjection ? simulationIn(item.message) : undefined;
-      const fault = simulation ? await faultForDelivery(db, item.command, simulation) : undefined;
+      const fault = options.faultInjection ? await faultFor(item) : undefined;
       if (fault) logger.warn('failure injected', { ...idsOf(item.command), mode: fault });
       if (!fault) work.push(item);
       else if (fault === 'decline') forced.push({ ...item, draft: simulatedDecline(item.command) });
@@ -137,6 +145,16 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       // 'timeout': acked with no reply at all; the coordinator's step deadline takes over.
     }
     return { work, forced };
+  }
+
+  /** A per-order simulation first; otherwise a runtime rule (latency delays, then works). */
+  async function faultFor({ command, message }: Decoded): Promise<FaultMode | undefined> {
+    const simulation = simulationIn(message);
+    if (simulation) return faultForDelivery(db, command, simulation);
+    const hit = options.faultRules?.pick(command);
+    if (hit?.mode !== 'latency') return hit?.mode;
+    await sleep(hit.latencyMs);
+    return undefined;
   }
 
   async function prepareAll(
