@@ -3,7 +3,7 @@
  * `npm run start:*` runs) against a namespace, and stops every one of them afterwards.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Namespace } from './namespace';
@@ -18,7 +18,18 @@ export const serviceEntryPoints = {
 export type ServiceName = keyof typeof serviceEntryPoints;
 const names = Object.keys(serviceEntryPoints) as ServiceName[];
 
-const root = path.resolve(__dirname, '../..');
+/** The project root, whether this file runs from its source or from `dist/`. */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('no package.json above the test harness');
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = projectRoot();
 
 export class System {
   private readonly processes = new Map<ServiceName, ChildProcess>();

@@ -67,6 +67,11 @@ interface Decoded {
   command: Command;
 }
 
+interface InjectedFault {
+  mode: FaultMode | 'latency';
+  latencyMs: number;
+}
+
 interface Forced extends Decoded {
   draft: ReplyDraft;
 }
@@ -133,28 +138,34 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   async function injectFaults(items: Decoded[], outgoing: OutgoingMessage[]) {
     const work: Decoded[] = [];
     const forced: Forced[] = [];
+    let latencyMs = 0;
     for (const item of items) {
       const fault = options.faultInjection ? await faultFor(item) : undefined;
-      if (fault) logger.warn('failure injected', { ...idsOf(item.command), mode: fault });
-      if (!fault) work.push(item);
-      else if (fault === 'decline') forced.push({ ...item, draft: simulatedDecline(item.command) });
-      else if (fault === 'error') outgoing.push(...technicalFailure(item, new SimulatedFailure()));
-      else if (fault === 'poison')
+      if (fault) logger.warn('failure injected', { ...idsOf(item.command), mode: fault.mode });
+      if (fault?.mode === 'latency') latencyMs = Math.max(latencyMs, fault.latencyMs);
+      if (!fault || fault.mode === 'latency') work.push(item);
+      else if (fault.mode === 'decline')
+        forced.push({ ...item, draft: simulatedDecline(item.command) });
+      else if (fault.mode === 'error')
+        outgoing.push(...technicalFailure(item, new SimulatedFailure()));
+      else if (fault.mode === 'poison')
         outgoing.push(deadLetterNow(item, 'POISON', 'poison message injected by simulate'));
-      else if (fault === 'crash') crashNow();
+      else if (fault.mode === 'crash') crashNow();
       // 'timeout': acked with no reply at all; the coordinator's step deadline takes over.
     }
+    // Every slowed command waits the same wall time, together: the batch is delayed once.
+    if (latencyMs > 0) await sleep(latencyMs);
     return { work, forced };
   }
 
   /** A per-order simulation first; otherwise a runtime rule (latency delays, then works). */
-  async function faultFor({ command, message }: Decoded): Promise<FaultMode | undefined> {
+  async function faultFor({ command, message }: Decoded): Promise<InjectedFault | undefined> {
     const simulation = simulationIn(message);
-    if (simulation) return faultForDelivery(db, command, simulation);
-    const hit = options.faultRules?.pick(command);
-    if (hit?.mode !== 'latency') return hit?.mode;
-    await sleep(hit.latencyMs);
-    return undefined;
+    if (simulation) {
+      const mode = await faultForDelivery(db, command, simulation);
+      return mode ? { mode, latencyMs: 0 } : undefined;
+    }
+    return options.faultRules?.pick(command);
   }
 
   async function prepareAll(

@@ -1,0 +1,183 @@
+/**
+ * The chaos scenarios. Each one runs load against a fresh system, hurts it in its own way while
+ * the load is in flight, and may state what the end must look like beyond the invariants (the
+ * payment outage must end with every order COMPLETED after the bulk replay).
+ */
+import { System } from '../helpers/system';
+import { waitFor } from '../helpers/wait';
+import { statuses } from './evidence';
+import {
+  admin,
+  closeBrokerConnections,
+  floodWithPoison,
+  pause,
+  terminateDatabaseSessions,
+} from './faults';
+
+export interface Scale {
+  orders: number;
+  concurrency: number;
+  /** Length of timed faults (outage, latency window), in ms. */
+  faultMs: number;
+}
+
+export interface ScenarioContext {
+  system: System;
+  scale: Scale;
+  /** Resolves when every order of the run has been accepted. */
+  submitted: Promise<void>;
+  /** Numbers the scenario's proof needs (e.g. how many poison messages it sent). */
+  facts: Record<string, number>;
+  note(line: string): void;
+}
+
+export interface ReportFacts {
+  retries: number;
+  dead_letters: number;
+  restarts: Record<string, number>;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Runs while the load is being submitted. */
+  inject(context: ScenarioContext): Promise<void>;
+  /** After quiescence, before the invariant check (e.g. the bulk replay). */
+  recover?(context: ScenarioContext): Promise<void>;
+  /** Every order must end COMPLETED (no business failures in the load). */
+  expectAllCompleted: boolean;
+  /** Why the run does not show the fault took effect, or undefined when it does. */
+  proof(report: ReportFacts, facts: Record<string, number>): string | undefined;
+}
+
+const untilSomeAccepted = async (system: System, count: number) =>
+  waitFor(
+    'orders to be accepted',
+    async () => (await statuses(system)).size,
+    (n) => n >= count,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    },
+  );
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'worker-crash',
+    description: 'SIGKILL the payment and inventory workers under load; they are restarted',
+    expectAllCompleted: true,
+    proof: ({ restarts }) =>
+      (restarts.payment ?? 0) >= 1 && (restarts.inventory ?? 0) >= 1
+        ? undefined
+        : 'no worker restarted',
+    async inject({ system, scale, note }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      await system.kill('payment');
+      await pause(300);
+      await system.kill('inventory');
+      note('killed payment and inventory with SIGKILL');
+    },
+  },
+  {
+    name: 'coordinator-crash',
+    description: 'SIGKILL the coordinator twice under load, commits and publishes in flight',
+    expectAllCompleted: true,
+    proof: ({ restarts }) =>
+      (restarts.coordinator ?? 0) >= 2 ? undefined : 'the coordinator did not restart twice',
+    async inject({ system, scale, note }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      await system.kill('coordinator');
+      await system.waitReady('coordinator');
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 2));
+      await system.kill('coordinator');
+      note('killed the coordinator twice with SIGKILL');
+    },
+  },
+  {
+    name: 'broker-disconnect',
+    description: 'close every client connection through the RabbitMQ management API, twice',
+    expectAllCompleted: true,
+    proof: (_report, facts) => ((facts.closed ?? 0) >= 4 ? undefined : 'no connection was closed'),
+    async inject({ system, scale, note, facts }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      const first = await closeBrokerConnections(system);
+      await pause(1_000);
+      const second = await closeBrokerConnections(system);
+      facts.closed = first + second;
+      note(`closed ${first} then ${second} broker connections`);
+    },
+  },
+  {
+    name: 'db-disconnect',
+    description: "pg_terminate_backend on every session of the services' databases, twice",
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.terminated ?? 0) > 0 ? undefined : 'no database session was terminated',
+    async inject({ system, scale, note, facts }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      const first = await terminateDatabaseSessions(system);
+      await pause(500);
+      const second = await terminateDatabaseSessions(system);
+      facts.terminated = first + second;
+      note(`terminated ${first} then ${second} database sessions`);
+    },
+  },
+  {
+    name: 'poison-flood',
+    description: 'publish unparseable and invalid messages straight into every work queue',
+    expectAllCompleted: true,
+    proof: ({ dead_letters }, facts) =>
+      dead_letters >= (facts.poison ?? Infinity)
+        ? undefined
+        : `${dead_letters} dead letters for ${facts.poison} poison messages`,
+    async inject({ system, scale, note, facts }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      const sent = await floodWithPoison(system, Math.max(5, Math.ceil(scale.orders / 20)));
+      facts.poison = sent;
+      note(`published ${sent} poison messages`);
+    },
+  },
+  {
+    name: 'payment-outage',
+    description:
+      'error rule at 100 % on payment, then cleared, then a bulk replay of the STUCK sagas',
+    expectAllCompleted: true,
+    proof: ({ retries }, facts) =>
+      retries > 0 && (facts.replayed ?? 0) > 0 ? undefined : 'no order was held up by the outage',
+    async inject({ system, scale, note }) {
+      await admin(system, '/admin/faults', {
+        method: 'POST',
+        body: { target: 'payment', mode: 'error', probability: 1, ttl_seconds: 3600 },
+      });
+      note(`payment down for ${scale.faultMs} ms`);
+      await pause(scale.faultMs);
+      await admin(system, '/admin/faults', { method: 'DELETE' });
+    },
+    async recover({ system, note, facts }) {
+      const answer = await admin<{ count: number }>(system, '/admin/sagas/replay', {
+        method: 'POST',
+        body: { reason: 'payment provider back' },
+      });
+      facts.replayed = answer.count;
+      note(`bulk replay of ${answer.count} STUCK sagas`);
+    },
+  },
+  {
+    name: 'slow-inventory',
+    description: 'latency rule on inventory (300 ms per command) for the whole load',
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.slowedMs ?? 0) >= 300 ? undefined : 'inventory was never slowed',
+    async inject({ system, submitted, note, facts }) {
+      await admin(system, '/admin/faults', {
+        method: 'POST',
+        body: { target: 'inventory', mode: 'latency', latency_ms: 300, probability: 1 },
+      });
+      note('inventory slowed by 300 ms per command');
+      facts.slowedMs = 300;
+      await submitted;
+      await pause(1_000);
+      await admin(system, '/admin/faults', { method: 'DELETE' });
+    },
+  },
+];
