@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
+import { batchSizeHistogram } from '../lib/metrics';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
@@ -28,6 +29,7 @@ interface Coordinator {
   actions: OperatorActions;
   deadLetters: DeadLetterAdmin;
   faultRules: FaultRules;
+  metrics: ReturnType<typeof sagaMetrics>;
 }
 
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
@@ -46,6 +48,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   return {
     relay,
     runner,
+    metrics,
     actions: new OperatorActions(db, runner),
     deadLetters: new DeadLetterAdmin(broker),
     faultRules: new FaultRules(db, new ConfirmPublisher(broker), (error) =>
@@ -84,13 +87,15 @@ void runService<Coordinator>({
           faultRules,
         }),
       ),
-  async start({ relay, runner, faultRules }, { config, logger, broker, db }) {
+  async start({ relay, runner, faultRules, metrics }, { config, logger, broker, db, registry }) {
     relay.start();
+    const batchSizes = batchSizeHistogram(registry);
     const replies = new BatchConsumer(broker, {
       queue: queues.coordinator,
       prefetch: config.prefetchCount,
       maxBatch: 200,
-      handle: replyHandler(runner, logger),
+      handle: replyHandler(runner, logger, (outcome) => metrics.events.inc({ outcome })),
+      onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('reply batch will be retried', {
           attempt,

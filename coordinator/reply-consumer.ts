@@ -15,7 +15,11 @@ import { SagaEvent, SagaRunner } from './saga-runner';
 
 const validateReply = compileValidator<Reply>(replySchema);
 
-export function replyHandler(runner: SagaRunner, logger: Logger) {
+export function replyHandler(
+  runner: SagaRunner,
+  logger: Logger,
+  onOutcome: (outcome: string) => void = () => undefined,
+) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = messages.map(() => ({ kind: 'ack' }));
     const events: SagaEvent[] = [];
@@ -42,6 +46,7 @@ export function replyHandler(runner: SagaRunner, logger: Logger) {
     if (events.length === 0) return outcomes;
     const results = await runner.handle(events);
     results.forEach((result, i) => {
+      onOutcome(result);
       if (result === 'applied' || result === 'duplicate') return;
       const reply = replies[i]!;
       // Late, duplicate-after-finish or unknown-saga replies are recorded, never applied.

@@ -24,6 +24,17 @@ export function histogram(
   return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 }
 
+/** Messages per consumer batch: how much one transaction and one confirm window carry. */
+export function batchSizeHistogram(registry: Registry) {
+  return histogram(
+    registry,
+    'consumer_batch_size',
+    'Messages handled per batch',
+    ['queue'],
+    [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  );
+}
+
 /** A gauge read when scraped, e.g. queue depths fetched from the broker. */
 export function sampledGauge(
   registry: Registry,

@@ -5,20 +5,17 @@
  * Exit codes: 0 done, 1 the API answered with an error or could not be reached, 2 usage error
  * (unknown command or option, missing token, purge without --yes).
  *
- * Parsing and formatting live in admin-format.ts; this file only does the I/O. It reads .env
- * itself instead of lib/config.ts, which would demand the whole service configuration.
+ * Parsing, request building and formatting live under admin/ and are pure; this file only does
+ * the I/O. It reads .env itself instead of lib/config.ts, which would demand the whole service
+ * configuration.
  */
 import { config } from 'dotenv';
-import {
-  ApiRequest,
-  Settings,
-  buildRequest,
-  describeFetchError,
-  formatFailure,
-  parseArgs,
-  renderAnswer,
-  usage,
-} from './admin-format';
+import { parseArgs } from './admin/args';
+import { Settings } from './admin/commands';
+import { describeFetchError, formatFailure } from './admin/failures';
+import { renderAnswer } from './admin/render';
+import { ApiRequest, buildRequest } from './admin/requests';
+import { usage } from './admin/usage';
 
 config({ quiet: true });
 

@@ -27,6 +27,8 @@ export interface BatchConsumerOptions {
   onTransientFailure?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Called when a single message is rejected because its handling failed. */
   onRejected?: (message: ConsumeMessage, reason: string) => void;
+  /** Called with the size of every batch handed to the handler (for metrics). */
+  onBatch?: (size: number) => void;
 }
 
 interface Pending {
@@ -115,6 +117,7 @@ export class BatchConsumer {
       // The broker redelivers whatever was unacked on a closed channel: drop our copies.
       if (this.closedChannels.has(batch[0]!.channel)) return;
       try {
+        this.options.onBatch?.(batch.length);
         const outcomes = await this.options.handle(batch.map((p) => p.message));
         this.settle(batch, outcomes);
         return;

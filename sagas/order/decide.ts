@@ -48,7 +48,8 @@ export interface TimelineEntry {
   attempt?: number;
   delay_ms?: number;
   reply?: string;
-  reason?: FailureReason;
+  /** Why a step failed, or an operator's words on an admin event. */
+  reason?: FailureReason | string;
   code?: string;
   message?: string;
   actor?: string;
@@ -202,7 +203,7 @@ function recordEntry(
     case 'ADMIN_REPLAY':
     case 'ADMIN_CANCEL':
       if (event?.type === 'operator.replay' || event?.type === 'operator.cancel') {
-        Object.assign(entry, { actor: event.data.actor, message: event.data.reason });
+        Object.assign(entry, { actor: event.data.actor, reason: event.data.reason });
       }
       break;
   }

@@ -1,5 +1,6 @@
 /** Reads, through the public HTTP APIs only, what the system says about each order and SKU. */
-import { request } from '../helpers/api';
+import { JsonResponse, request } from '../helpers/api';
+import { waitFor } from '../helpers/wait';
 import { System } from '../helpers/system';
 import { OrderEvidence } from './invariants';
 
@@ -15,17 +16,17 @@ export async function collectEvidence(
   return mapLimit(orders, 16, async ({ order_id, lines }) => {
     const id = encodeURIComponent(order_id);
     const [order, timeline, payments, reservation, shipments] = await Promise.all([
-      request<{ status: string }>(`${system.url('coordinator')}/orders/${id}`),
-      request<{ events: OrderEvidence['timeline'] }>(
+      settled<{ status: string }>(`${system.url('coordinator')}/orders/${id}`),
+      settled<{ events: OrderEvidence['timeline'] }>(
         `${system.url('coordinator')}/orders/${id}/timeline`,
       ),
-      request<{ authorizations: OrderEvidence['authorizations'] }>(
+      settled<{ authorizations: OrderEvidence['authorizations'] }>(
         `${system.url('payment')}/payments/${id}`,
       ),
-      request<NonNullable<OrderEvidence['reservation']>>(
+      settled<NonNullable<OrderEvidence['reservation']>>(
         `${system.url('inventory')}/reservations/${id}`,
       ),
-      request<{ shipments: OrderEvidence['shipments'] }>(
+      settled<{ shipments: OrderEvidence['shipments'] }>(
         `${system.url('shipping')}/shipments/${id}`,
       ),
     ]);
@@ -39,6 +40,22 @@ export async function collectEvidence(
       shipments: shipments.status === 200 ? shipments.body.shipments : [],
     };
   });
+}
+
+/**
+ * An answer that is not a 5xx: a read can meet a connection the chaos just cut (503), which a
+ * client retries; treating it as "not found" would report a lost order that is not lost.
+ */
+async function settled<T>(url: string): Promise<JsonResponse<T>> {
+  return waitFor(
+    `an answer from ${url}`,
+    () => request<T>(url),
+    (answer) => answer.status < 500,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    },
+  );
 }
 
 export async function stockLevels(

@@ -5,13 +5,18 @@ import { TEST_ADMIN_TOKEN, management } from '../helpers/namespace';
 import { System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
 
-export async function closeBrokerConnections(system: System): Promise<number> {
+export async function listConnections(system: System): Promise<Array<{ name: string }>> {
   const path = `/api/vhosts/${encodeURIComponent(system.namespace.vhost)}/connections`;
+  return (await management('GET', path)) as Array<{ name: string }>;
+}
+
+/** Closes every client connection of the system's vhost, once `atLeast` of them are listed. */
+export async function closeBrokerConnections(system: System, atLeast = 4): Promise<number> {
   // The management API lists a connection once its statistics are in (about 5 s).
   const connections = await waitFor(
     'broker connections to be listed',
-    async () => (await management('GET', path)) as Array<{ name: string }>,
-    (c) => c.length >= 4,
+    () => listConnections(system),
+    (c) => c.length >= atLeast,
     { timeoutMs: 20_000, intervalMs: 250 },
   );
   await Promise.all(

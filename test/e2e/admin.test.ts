@@ -110,7 +110,7 @@ describe('admin API (all four services as processes)', function () {
     const events = (await request<TimelineView>(`${api}/orders/${stuck.order_id}/timeline`)).body
       .events;
     const replayed = events.find((e) => e.type === 'ADMIN_REPLAY');
-    expect(replayed).to.include({ actor: 'alice' });
+    expect(replayed).to.include({ actor: 'alice', reason: 'provider fixed' });
     const sends = events.filter(
       (e) => e.command === 'payment.authorize' && e.type === 'COMMAND_SENT',
     );

@@ -52,6 +52,7 @@ export interface TimelineEvent {
   delay_ms?: number;
   code?: string;
   actor?: string;
+  reason?: unknown;
 }
 
 export interface TimelineView {

@@ -1,23 +1,18 @@
 import { expect } from 'chai';
+import { parseArgs } from '../../scripts/admin/args';
+import { CliEnv, Command, ParseResult } from '../../scripts/admin/commands';
+import { describeFetchError, formatFailure } from '../../scripts/admin/failures';
+import { renderAnswer } from '../../scripts/admin/render';
+import { renderDlq } from '../../scripts/admin/render-dlq';
+import { renderFaults } from '../../scripts/admin/render-faults';
 import {
   ActionResult,
-  Command,
-  CliEnv,
-  ParseResult,
-  buildRequest,
   describeAction,
-  describeFetchError,
-  formatAge,
-  formatFailure,
-  parseArgs,
-  renderAnswer,
   renderBulk,
-  renderDlq,
-  renderFaults,
   renderStuck,
-  renderTable,
-  truncate,
-} from '../../scripts/admin-format';
+} from '../../scripts/admin/render-sagas';
+import { buildRequest } from '../../scripts/admin/requests';
+import { formatAge, renderTable, truncate } from '../../scripts/admin/table';
 
 const env: CliEnv = { ADMIN_TOKEN: 'secret' };
 const sagaId = '6f1c2a9e-0d4b-4c59-9a53-2b8e1f0c7d11';

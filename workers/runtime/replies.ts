@@ -21,7 +21,8 @@ export function replyTo(command: Command, draft: ReplyDraft, now = new Date()): 
   } as Reply;
 }
 
-export function replyMessage(reply: Reply): OutgoingMessage {
+/** A reply continues the trace of the command it answers (W3C traceparent). */
+export function replyMessage(reply: Reply, traceparent?: string): OutgoingMessage {
   return {
     exchange: exchanges.replies,
     routingKey: queues.coordinator,
@@ -29,6 +30,7 @@ export function replyMessage(reply: Reply): OutgoingMessage {
     messageId: reply.message_id,
     type: reply.type,
     correlationId: reply.correlation_id,
+    ...(traceparent ? { headers: { traceparent } } : {}),
   };
 }
 

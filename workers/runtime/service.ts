@@ -1,7 +1,7 @@
 /** Runs a worker as a service: its command queue consumed in batches, its read API served. */
 import { Router } from 'express';
 import { describeError } from '../../lib/logger';
-import { counter } from '../../lib/metrics';
+import { batchSizeHistogram, counter, histogram } from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { ServiceContext, runService } from '../../lib/service';
@@ -42,12 +42,20 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       const retries = counter(registry, 'worker_retries_total', 'Commands sent to a retry queue', [
         'command',
       ]);
+      const batchSizes = batchSizeHistogram(registry);
+      const stepLatency = histogram(
+        registry,
+        'step_latency_seconds',
+        'From a command being sent to its reply leaving the worker',
+        ['command'],
+      );
       const faultRules = new FaultRuleListener(broker, logger);
       if (config.faultInjection) await faultRules.start();
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
         maxBatch: 200,
+        onBatch: (size) => batchSizes.observe({ queue: definition.queue }, size),
         handle: commandBatchHandler({
           queue: definition.queue,
           db,
@@ -57,7 +65,14 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           logger,
           faultInjection: config.faultInjection,
           faultRules,
-          onReplied: (replies) => replies.forEach((reply) => handled.inc({ type: reply.type })),
+          onReplied: (answered) =>
+            answered.forEach(({ command, reply }) => {
+              handled.inc({ type: reply.type });
+              stepLatency.observe(
+                { command: command.type },
+                (Date.now() - Date.parse(command.occurred_at)) / 1000,
+              );
+            }),
           onRetry: (command) => retries.inc({ command: command.type }),
         }),
         onTransientFailure: (error, attempt, delayMs) =>

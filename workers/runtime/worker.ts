@@ -58,7 +58,7 @@ export interface WorkerRuntimeOptions<TPrepared> {
   /** Honour per-order failure injection headers and runtime rules (FAULT_INJECTION). */
   faultInjection?: boolean;
   faultRules?: FaultRuleListener;
-  onReplied?: (replies: Reply[]) => void;
+  onReplied?: (answered: Array<{ command: Command; reply: Reply }>) => void;
   onRetry?: (command: Command, retry: number) => void;
 }
 
@@ -105,11 +105,14 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
         outgoing.push(...technicalFailure((prepared[0] ?? forced[0])!, error));
       }
     }
-    // Every delivery of a command is answered with the one reply stored for it.
-    const replies = decoded.flatMap((d) => byCommand.get(d.command.data.command_id) ?? []);
-    outgoing.push(...replies.map(replyMessage));
+    // Every delivery of a command is answered with the one reply stored for it, in its trace.
+    const answered = decoded.flatMap((d) => {
+      const reply = byCommand.get(d.command.data.command_id);
+      return reply ? [{ command: d.command, reply, trace: traceOf(d.message) }] : [];
+    });
+    outgoing.push(...answered.map(({ reply, trace }) => replyMessage(reply, trace)));
     await publisher.publishAll(outgoing);
-    options.onReplied?.(replies);
+    options.onReplied?.(answered);
     return messages.map(() => ({ kind: 'ack' }));
   };
 
@@ -264,6 +267,11 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       command: command.type,
     });
   }
+}
+
+function traceOf(message: ConsumeMessage): string | undefined {
+  const value = message.properties.headers?.traceparent as unknown;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** `crash`: the process dies mid-message, before any ack, exactly like a real crash. */
