@@ -1,17 +1,9 @@
 /** Human output for the dead-letter answers of the admin API: listing, replay and purge. */
+import type { DeadLetterView } from '../../coordinator/admin/dead-letters';
 import { FREE_TEXT_WIDTH, Column, orDash, plural, renderTable, truncate } from './table';
 
-export interface DeadLetter {
-  message_id: string;
-  saga_id: string | null;
-  order_id: string | null;
-  step: string | null;
-  command: string | null;
-  reason: string | null;
-  attempts: number | null;
-  dead_lettered_at: string | null;
-  obsolete: boolean;
-}
+/** A dead letter as listed by GET /admin/dlq: the coordinator's view plus `obsolete`. */
+export type DeadLetter = DeadLetterView & { obsolete: boolean };
 
 export interface DlqAnswer {
   queues: Array<{ queue: string; count: number; messages: DeadLetter[] }>;

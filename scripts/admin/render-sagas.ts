@@ -1,28 +1,14 @@
 /** Human output for the saga answers of the admin API: the stuck list, replay and cancel. */
+import type { ActionResult } from '../../coordinator/admin/operator-actions';
+import type { StuckSaga } from '../../coordinator/admin/stuck-sagas';
 import { FREE_TEXT_WIDTH, Column, formatAge, orDash, plural, renderTable, truncate } from './table';
 
-export interface StuckSaga {
-  saga_id: string;
-  order_id: string;
-  step: string | null;
-  reason: { step: string; code: string; message: string } | null;
-  stuck_since: string;
-  age_seconds: number;
-  diagnosis: string;
-}
+// The answers are the coordinator's own types, so the CLI cannot drift from the API.
+export type { ActionResult, StuckSaga };
 
 export interface StuckAnswer {
   sagas: StuckSaga[];
   next_cursor: string | null;
-}
-
-export interface ActionResult {
-  saga_id: string;
-  order_id: string;
-  result: 'applied' | 'dry_run' | 'rejected';
-  status: string;
-  commands: Array<{ command: string; command_id: string; step: string; attempt: number }>;
-  detail?: string;
 }
 
 export interface BulkAnswer {
