@@ -1,8 +1,6 @@
 /** Prometheus metrics: one registry per service, with Node's default process metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type MetricsRegistry = Registry;
-
 export function createRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });

@@ -42,6 +42,17 @@ export interface SagaBatchWrites {
   inbox: InboxRow[];
 }
 
+const insertTimelineSql = `INSERT INTO timeline (saga_id, seq, at, type, details)
+       SELECT saga_id, seq, at, type, details
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`;
+
+const insertOutboxSql = `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+       SELECT message_id, exchange, routing_key, type, body, headers
+       FROM jsonb_to_recordset(?::jsonb)
+         AS r(message_id text, exchange text, routing_key text, type text, body text,
+              headers jsonb)`;
+
 /**
  * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
  * inbox, and a NOTIFY that wakes the relays when the transaction commits.
@@ -80,17 +91,6 @@ export async function writeSagaBatch(
     ],
   );
 }
-
-export const insertTimelineSql = `INSERT INTO timeline (saga_id, seq, at, type, details)
-       SELECT saga_id, seq, at, type, details
-       FROM jsonb_to_recordset(?::jsonb)
-         AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`;
-
-export const insertOutboxSql = `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
-       SELECT message_id, exchange, routing_key, type, body, headers
-       FROM jsonb_to_recordset(?::jsonb)
-         AS r(message_id text, exchange text, routing_key text, type text, body text,
-              headers jsonb)`;
 
 /** Adds a decision's timeline entries with consecutive sequence numbers; returns the last. */
 export function appendTimelineEntries(

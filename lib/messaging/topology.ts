@@ -4,8 +4,6 @@
  * by every service at every (re)connect, so any start order works on an empty broker.
  */
 
-export type ServiceQueue = 'payment' | 'inventory' | 'shipping' | 'coordinator';
-
 export const exchanges = {
   commands: 'saga.commands',
   replies: 'saga.replies',

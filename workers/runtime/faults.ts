@@ -74,7 +74,7 @@ export function simulatedDecline(command: Command): ReplyDraft {
 export class SimulatedFailure extends Error {
   readonly code = 'SIMULATED_ERROR';
   constructor() {
-    super('technical failure injected by simulate');
+    super('technical failure injected for this order (simulate or force_fail)');
     this.name = 'SimulatedFailure';
   }
 }

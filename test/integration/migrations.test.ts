@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import {
+  Database,
+  createDatabase,
+  ensureDatabaseExists,
+  migrateDown,
+  migrateToLatest,
+} from '../../lib/db';
+import { createNamespace } from '../helpers/namespace';
+
+const roles = ['orders', 'payments', 'inventory', 'shipping'] as const;
+
+describe('migrations (real PostgreSQL)', function () {
+  this.timeout(30_000);
+
+  for (const role of roles) {
+    it(`given an empty ${role} database, when migrated up, down and up again, then every table comes and goes`, async () => {
+      const { config } = await createNamespace(`migrations_${role}`);
+      const name = config.postgres.databases[role];
+      await ensureDatabaseExists(config.postgres, name);
+      await ensureDatabaseExists(config.postgres, name); // creating twice is harmless
+      const db: Database = createDatabase(config.postgres, name);
+      const directory = path.resolve(__dirname, '../../migrations', role);
+      const tables = async () =>
+        (await db('pg_tables').where({ schemaname: 'public' }).pluck('tablename')).filter(
+          (t: string) => !t.startsWith('knex_'),
+        );
+      try {
+        await migrateToLatest(db, directory);
+        const up = await tables();
+        await migrateDown(db, directory);
+        const down = await tables();
+        await migrateToLatest(db, directory);
+
+        expect(up.length).to.be.greaterThan(0);
+        expect(down).to.deep.equal([]);
+        expect((await tables()).sort()).to.deep.equal([...up].sort());
+      } finally {
+        await db.destroy();
+      }
+    });
+  }
+});
