@@ -18,4 +18,4 @@ USER node
 EXPOSE 8000 8001 8002 8003
 # Other entry points: dist/workers/payment/main.js, dist/workers/inventory/main.js,
 # dist/workers/shipping/main.js, dist/scripts/start.js.
-CMD ["node", "dist/coordinator/main.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/coordinator/main.js"]

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { serviceNodeFlags } from '../lib/node-flags';
 
 const services = {
   coordinator: 'coordinator/main.js',
@@ -31,10 +32,14 @@ let stopping = false;
 
 function launch(name: ServiceName, crashes = 0): void {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [path.join(__dirname, '..', services[name])], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...serviceNodeFlags, path.join(__dirname, '..', services[name])],
+    {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);

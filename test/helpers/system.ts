@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceNodeFlags } from '../../lib/node-flags';
 import { Namespace } from './namespace';
 import { waitFor } from './wait';
 
@@ -53,11 +54,15 @@ export class System {
 
   launch(name: ServiceName): void {
     const log = createWriteStream(this.logPath(name), { flags: 'a' });
-    const child = spawn(process.execPath, [path.join(root, serviceEntryPoints[name])], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...this.namespace.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...serviceNodeFlags, path.join(root, serviceEntryPoints[name])],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', ...this.namespace.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.set(name, child);
