@@ -1,5 +1,6 @@
 /** The operator's view of STUCK sagas: why each is stuck (its diagnosis) and for how long. */
 import { Database } from '../../lib/db';
+import { KeysetCursor } from '../../lib/http/paging';
 import { machineForVersion } from '../../sagas/order/versions';
 
 export interface StuckFilter {
@@ -7,7 +8,7 @@ export interface StuckFilter {
   code?: string;
   minAgeSeconds?: number;
   limit: number;
-  after?: { stuckSince: string; sagaId: string };
+  after?: KeysetCursor;
 }
 
 export interface StuckSaga {
@@ -59,7 +60,7 @@ export async function listStuckSagas(
   }
   if (filter.after) {
     query.whereRaw('(stuck_since, saga_id) > (?::timestamptz, ?::uuid)', [
-      filter.after.stuckSince,
+      filter.after.at,
       filter.after.sagaId,
     ]);
   }
@@ -69,9 +70,7 @@ export async function listStuckSagas(
   return {
     sagas: page.map(present),
     next:
-      rows.length > filter.limit && last
-        ? { stuckSince: last.stuck_since, sagaId: last.saga_id }
-        : null,
+      rows.length > filter.limit && last ? { at: last.stuck_since, sagaId: last.saga_id } : null,
   };
 }
 

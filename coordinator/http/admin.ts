@@ -1,5 +1,6 @@
 /** The admin API of SPEC §4: stuck sagas, replay, cancel, dead letters, runtime fault rules. */
 import express, { Request, Response, Router } from 'express';
+import { encodeCursor, isUuid, parsePaging } from '../../lib/http/paging';
 import { notFound, sendProblem } from '../../lib/http/problem';
 import { compileValidator } from '../../lib/validation';
 import { FaultRuleRequest, faultRuleRequestSchema } from '../../sagas/contracts/fault-rules';
@@ -41,7 +42,6 @@ const validateReplayBody = compileValidator<{ message_ids?: string[] }>({
     message_ids: { type: 'array', maxItems: 10_000, items: { type: 'string', maxLength: 128 } },
   },
 });
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AdminRoutesOptions {
   db: Database;
@@ -87,8 +87,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
     router.post(`/admin/sagas/:sagaId/${action}`, async (req: Request<{ sagaId: string }>, res) => {
       const body = validateActionBody(req.body ?? {});
       if (!body.ok) return badRequest(res, body.errors);
-      if (!uuidPattern.test(req.params.sagaId))
-        return notFound(res, `no saga ${req.params.sagaId}`);
+      if (!isUuid(req.params.sagaId)) return notFound(res, `no saga ${req.params.sagaId}`);
       const result = await actions.act(
         req.params.sagaId,
         action as OperatorAction,
@@ -110,7 +109,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
       await db('sagas')
         .whereIn(
           'saga_id',
-          sagaIds.filter((id) => uuidPattern.test(id)),
+          sagaIds.filter((id) => isUuid(id)),
         )
         .andWhere({ status: 'STUCK' })
         .pluck('saga_id'),
@@ -171,8 +170,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
 
   router.delete('/admin/faults', async (req, res) => {
     const id = typeof req.query.id === 'string' ? req.query.id : undefined;
-    if (id !== undefined && !uuidPattern.test(id))
-      return badRequest(res, ['id: must be a rule id']);
+    if (id !== undefined && !isUuid(id)) return badRequest(res, ['id: must be a rule id']);
     res.json({ removed: await faultRules.clear(id) });
   });
 
@@ -203,14 +201,10 @@ function badRequest(res: Response, errors: string[]): void {
   sendProblem(res, { status: 400, title: 'Bad Request', detail: errors.join('; '), errors });
 }
 
-function encodeCursor(after: NonNullable<StuckFilter['after']>): string {
-  return Buffer.from(JSON.stringify(after)).toString('base64url');
-}
-
 function parseStuckQuery(req: Request): StuckFilter | { errors: string[] } {
-  const { status, step, code, min_age_seconds, limit, cursor } = req.query;
+  const { status, step, code, min_age_seconds } = req.query;
   const errors: string[] = [];
-  const filter: StuckFilter = { limit: 50 };
+  const filter: StuckFilter = parsePaging(req.query, errors);
   if (status !== undefined && status !== 'STUCK')
     errors.push('status: only STUCK is listed here; see GET /orders');
   if (step !== undefined) {
@@ -222,23 +216,6 @@ function parseStuckQuery(req: Request): StuckFilter | { errors: string[] } {
     const n = Number(min_age_seconds);
     if (Number.isFinite(n) && n >= 0) filter.minAgeSeconds = n;
     else errors.push('min_age_seconds: must be a number ≥ 0');
-  }
-  if (limit !== undefined) {
-    const n = Number(limit);
-    if (Number.isInteger(n) && n >= 1 && n <= 500) filter.limit = n;
-    else errors.push('limit: must be an integer 1–500');
-  }
-  if (typeof cursor === 'string') {
-    try {
-      const after = JSON.parse(
-        Buffer.from(cursor, 'base64url').toString('utf8'),
-      ) as StuckFilter['after'];
-      if (!after || typeof after.stuckSince !== 'string' || !uuidPattern.test(after.sagaId))
-        throw new Error();
-      filter.after = after;
-    } catch {
-      errors.push('cursor: is not a cursor this API returned');
-    }
   }
   return errors.length > 0 ? { errors } : filter;
 }

@@ -1,6 +1,7 @@
 /** The order API of SPEC §4: submit, read, list, and the saga timeline. */
 import express, { Request, Response, Router } from 'express';
 import { Database } from '../../lib/db';
+import { PagingQuery, encodeCursor, isUuid, parsePaging } from '../../lib/http/paging';
 import { notFound, sendProblem } from '../../lib/http/problem';
 import { compileValidator } from '../../lib/validation';
 import {
@@ -52,7 +53,7 @@ export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions):
     const page = await listOrders(db, query);
     res.json({
       orders: page.orders.map(present),
-      next_cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+      next_cursor: page.next ? encodeCursor(page.next) : null,
     });
   });
 
@@ -70,17 +71,13 @@ export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions):
 
   router.get('/sagas/:sagaId/timeline', async (req, res) => {
     const sagaId = req.params.sagaId;
-    const order = uuidPattern.test(sagaId) ? await findSaga(db, sagaId) : undefined;
+    const order = isUuid(sagaId) ? await findSaga(db, sagaId) : undefined;
     if (!order) return notFound(res, `no saga ${sagaId}`);
     res.json(await timelineBody(db, order));
   });
 
   return router;
 }
-
-const timestampPattern =
-  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireJson(req: Request, res: Response, next: () => void): void {
   if (!req.is('application/json') && !req.is('application/*+json')) {
@@ -121,39 +118,16 @@ async function timelineBody(db: Database, order: OrderRow) {
   };
 }
 
-type ListQuery = { status?: string; limit: number; after?: { createdAt: string; sagaId: string } };
+type ListQuery = PagingQuery & { status?: string };
 
 function parseListQuery(req: Request): ListQuery | { errors: string[] } {
   const errors: string[] = [];
-  const { status, limit, cursor } = req.query;
-  const query: ListQuery = { limit: 50 };
+  const { status } = req.query;
+  const query: ListQuery = parsePaging(req.query, errors);
   if (status !== undefined) {
     if (typeof status !== 'string' || !(orderStatuses as readonly string[]).includes(status)) {
       errors.push(`status: must be one of ${orderStatuses.join(', ')}`);
     } else query.status = status;
   }
-  if (limit !== undefined) {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 500) errors.push('limit: must be an integer 1–500');
-    else query.limit = n;
-  }
-  if (cursor !== undefined) {
-    const after = decodeCursor(cursor);
-    if (!after) errors.push('cursor: is not a cursor this API returned');
-    else query.after = after;
-  }
   return errors.length > 0 ? { errors } : query;
-}
-
-function decodeCursor(cursor: unknown): ListQuery['after'] | undefined {
-  if (typeof cursor !== 'string') return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const { createdAt, sagaId } = value as { createdAt?: unknown; sagaId?: unknown };
-    if (typeof createdAt !== 'string' || !timestampPattern.test(createdAt)) return undefined;
-    if (typeof sagaId !== 'string' || !uuidPattern.test(sagaId)) return undefined;
-    return { createdAt, sagaId };
-  } catch {
-    return undefined;
-  }
 }

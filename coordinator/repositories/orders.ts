@@ -1,5 +1,6 @@
 /** Read models of the order API: orders, their listing and their timelines. */
 import { Database } from '../../lib/db';
+import { KeysetCursor } from '../../lib/http/paging';
 
 export interface OrderRow {
   saga_id: string;
@@ -52,13 +53,13 @@ export async function findSaga(db: Database, sagaId: string): Promise<OrderRow |
 
 export interface OrderPage {
   orders: OrderRow[];
-  next: { createdAt: string; sagaId: string } | null;
+  next: KeysetCursor | null;
 }
 
 /** Newest first, keyset-paginated on (created_at, saga_id) so pages never skip or repeat. */
 export async function listOrders(
   db: Database,
-  options: { status?: string; limit: number; after?: { createdAt: string; sagaId: string } },
+  options: { status?: string; limit: number; after?: KeysetCursor },
 ): Promise<OrderPage> {
   // The cursor keeps PostgreSQL's microseconds: a JavaScript Date would round them away.
   const query = db('sagas')
@@ -70,16 +71,14 @@ export async function listOrders(
     .limit(options.limit + 1);
   if (options.status) query.where({ status: options.status });
   if (options.after) {
-    const { createdAt, sagaId } = options.after;
-    query.whereRaw('(created_at, saga_id) < (?::timestamptz, ?::uuid)', [createdAt, sagaId]);
+    const { at, sagaId } = options.after;
+    query.whereRaw('(created_at, saga_id) < (?::timestamptz, ?::uuid)', [at, sagaId]);
   }
   const rows: Array<OrderRow & { cursor_at: string }> = await query;
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   const next =
-    rows.length > options.limit && last
-      ? { createdAt: last.cursor_at, sagaId: last.saga_id }
-      : null;
+    rows.length > options.limit && last ? { at: last.cursor_at, sagaId: last.saga_id } : null;
   return { orders: page.map(({ cursor_at: _, ...order }) => order), next };
 }
 

@@ -77,6 +77,20 @@ describe('admin API (all four services as processes)', function () {
     expect((await admin('/admin/sagas')).status).to.equal(200);
   });
 
+  it('given a tampered cursor, when stuck sagas are listed, then it is a 400 naming the cursor', async () => {
+    const forged = Buffer.from(JSON.stringify({ at: 'not-a-time', sagaId: randomUUID() })).toString(
+      'base64url',
+    );
+
+    const answer = await admin<{ errors: string[] }>(`/admin/sagas?cursor=${forged}&limit=0`);
+
+    expect(answer.status).to.equal(400);
+    expect(answer.body.errors).to.have.members([
+      'limit: must be an integer 1–500',
+      'cursor: is not a cursor this API returned',
+    ]);
+  });
+
   it('given a stuck saga, when listed, then it shows its step, reason, age and a diagnosis', async () => {
     const stuck = await stuckOrder();
 

@@ -180,6 +180,13 @@ describe('order pipeline (all four services as processes)', function () {
       expect(broken.status).to.equal(400);
     });
 
+    it('given a tampered cursor, when orders are listed, then it is a 400', async () => {
+      const forged = Buffer.from(
+        JSON.stringify({ at: "1' OR 1=1", sagaId: randomUUID() }),
+      ).toString('base64url');
+      expect((await request(`${api}/orders?cursor=${forged}`)).status).to.equal(400);
+    });
+
     it('given an unknown order, when read, then 404 problem', async () => {
       const answer = await request(`${api}/orders/nope-${randomUUID()}`);
       expect(answer.status).to.equal(404);
