@@ -5,21 +5,14 @@
  */
 import { SIMULATE_HEADER } from '../sagas/contracts/headers';
 import { Simulation } from '../sagas/contracts/order-request';
-import { CommandType } from '../sagas/contracts/messages';
+import { forwardCommandOf } from '../sagas/contracts/messages';
 import { CommandIntent } from '../sagas/order/decide';
-
-const forwardCommands: ReadonlySet<CommandType> = new Set([
-  'payment.authorize',
-  'inventory.reserve',
-  'shipping.create',
-]);
 
 export function faultHeaders(
   simulation: Simulation | null,
   intent: CommandIntent,
 ): Record<string, string> {
-  if (!simulation || simulation.step !== intent.step || !forwardCommands.has(intent.type))
-    return {};
+  if (!simulation || forwardCommandOf[simulation.step] !== intent.type) return {};
   const { mode, times } = simulation;
   return { [SIMULATE_HEADER]: JSON.stringify(times === undefined ? { mode } : { mode, times }) };
 }

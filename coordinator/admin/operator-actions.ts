@@ -59,7 +59,8 @@ export class OperatorActions {
     );
   }
 
-  private async actOnMany(
+  /** Acts on several sagas in one transaction; unknown ids are left out of the results. */
+  async actOnMany(
     sagaIds: string[],
     action: OperatorAction,
     request: ActionRequest,

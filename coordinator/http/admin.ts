@@ -133,14 +133,11 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
     const replayed = await deadLetters.replay(req.params.queue, body.value.message_ids);
     // The sagas these commands left STUCK resume: the replay re-sends with the same command id.
     const sagaIds = [...new Set(replayed.flatMap((m) => (m.saga_id ? [m.saga_id] : [])))];
-    const resumed: ActionResult[] = [];
-    for (const sagaId of sagaIds) {
-      const result = await actions.act(sagaId, 'replay', {
-        ...actionRequest(req, {}),
-        dryRun: false,
-      });
-      if (result?.result === 'applied') resumed.push(result);
-    }
+    const results = await actions.actOnMany(sagaIds, 'replay', {
+      ...actionRequest(req, {}),
+      dryRun: false,
+    });
+    const resumed = results.filter((r) => r.result === 'applied');
     res.json({
       queue: req.params.queue,
       replayed: replayed.length,

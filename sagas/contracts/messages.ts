@@ -62,6 +62,17 @@ export const commandStep: Record<CommandType, Step> = {
 
 export const commandTypes = Object.keys(commandStep) as CommandType[];
 
+/** The command that does each step's work. */
+export const forwardCommandOf: Record<Step, CommandType> = {
+  payment: 'payment.authorize',
+  inventory: 'inventory.reserve',
+  shipping: 'shipping.create',
+};
+
+/** A compensation undoes a step; it has no business failure of its own. */
+export const isCompensation = (type: CommandType): boolean =>
+  forwardCommandOf[commandStep[type]] !== type;
+
 export const replyTypes: readonly ReplyType[] = [
   'payment.authorized',
   'payment.declined',

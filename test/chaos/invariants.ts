@@ -1,3 +1,6 @@
+import { Step } from '../../sagas/contracts/envelope';
+import { forwardCommandOf } from '../../sagas/contracts/messages';
+
 /**
  * The invariants of SPEC §8, checked over everything a chaos run submitted. Pure: it takes
  * what the public APIs said about each order and returns every violation it finds.
@@ -28,11 +31,6 @@ export interface Violation {
 }
 
 const ended = ['COMPLETED', 'CANCELLED', 'STUCK'];
-const forward: Record<string, string> = {
-  payment: 'payment.authorize',
-  inventory: 'inventory.reserve',
-  shipping: 'shipping.create',
-};
 
 export function checkInvariants(orders: OrderEvidence[], stock: StockEvidence[]): Violation[] {
   return [
@@ -107,7 +105,10 @@ export function checkTimeline(order: OrderEvidence): string[] {
     problems.push(`steps succeeded out of order: ${succeeded.join(', ')}`);
   for (const e of events.filter((x) => x.type === 'COMPENSATED')) {
     const sent = events.some(
-      (x) => x.seq < e.seq && x.type === 'COMMAND_SENT' && x.command === forward[e.step ?? ''],
+      (x) =>
+        x.seq < e.seq &&
+        x.type === 'COMMAND_SENT' &&
+        x.command === forwardCommandOf[e.step as Step],
     );
     if (!sent) problems.push(`compensated ${e.step ?? '?'} that was never attempted`);
   }

@@ -4,7 +4,8 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { Config } from '../../lib/config';
 import { Database, createDatabase, ensureDatabaseExists, migrateToLatest } from '../../lib/db';
 import { BrokerConnection, connectBroker } from '../../lib/messaging/connection';
-import { buildTopology, declareTopology } from '../../lib/messaging/topology';
+import { declareTopology } from '../../lib/messaging/topology';
+import { topologyFor } from '../../lib/service';
 
 type DatabaseRole = keyof Config['postgres']['databases'];
 
@@ -22,7 +23,7 @@ export async function connectedBroker(config: Config): Promise<BrokerConnection>
     onDisconnect: () => undefined,
     onConnectFailed: () => undefined,
   });
-  const topology = buildTopology({ retryLevels: Math.max(config.maxRetryAttempts, 1) });
+  const topology = topologyFor(config);
   const channel = broker.createChannel({ setup: (ch: Channel) => declareTopology(ch, topology) });
   await channel.waitForConnect();
   await channel.close();

@@ -16,11 +16,9 @@ import {
   RuleMode,
   faultRuleSetSchema,
 } from '../../sagas/contracts/fault-rules';
-import { Command } from '../../sagas/contracts/messages';
+import { Command, isCompensation } from '../../sagas/contracts/messages';
 
 const validateRuleSet = compileValidator<FaultRuleSet>(faultRuleSetSchema);
-
-const compensations = new Set(['payment.void', 'inventory.release', 'shipping.cancel']);
 
 export interface RuleHit {
   mode: RuleMode;
@@ -81,7 +79,7 @@ export class FaultRuleListener {
       if (rule.target !== command.step) continue;
       if (rule.expires_at && Date.parse(rule.expires_at) <= now) continue;
       // A compensation has no business failure to fake: a decline rule spares it.
-      if (rule.mode === 'decline' && compensations.has(command.type)) continue;
+      if (rule.mode === 'decline' && isCompensation(command.type)) continue;
       const spent = this.spent.get(rule.id) ?? 0;
       if (rule.count !== undefined && spent >= rule.count) continue;
       if (this.random() >= rule.probability) continue;
