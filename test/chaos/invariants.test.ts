@@ -83,6 +83,14 @@ describe('chaos invariant checker', () => {
     expect(invariantsOf([twice], books({ available: 8, reserved: 2 }))).to.deep.equal([5]);
   });
 
+  it('given a declined payment attempt and a rejected shipment beside the live ones, when checked, then neither counts as an effect', () => {
+    const withRecords = completed({
+      authorizations: [{ status: 'DECLINED' }, { status: 'AUTHORIZED' }],
+      shipments: [{ status: 'REJECTED' }, { status: 'CREATED' }],
+    });
+    expect(checkInvariants([withRecords], books({ available: 8, reserved: 2 }))).to.deep.equal([]);
+  });
+
   it('given a timeline with a gap, a second compensation or a compensated step never attempted, when checked, then invariant 6 fails', () => {
     const gap = completed({
       timeline: completedTimeline.map((e, i) => (i === 3 ? { ...e, seq: 9 } : e)),

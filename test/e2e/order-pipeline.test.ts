@@ -209,6 +209,13 @@ describe('order pipeline (all four services as processes)', function () {
         `${system.url('payment')}/payments/${orderId}`,
       );
       expect(payments.body.authorizations.map((a) => a.status)).to.deep.equal(['VOIDED']);
+      const reservation = await request<Record<string, unknown>>(
+        `${system.url('inventory')}/reservations/${orderId}`,
+      );
+      expect(reservation.body).to.deep.include({
+        status: 'REJECTED',
+        reason: { code: 'UNKNOWN_SKU', message: 'unknown SKU Unobtainium' },
+      });
       const timeline = (await request<TimelineView>(`${api}/orders/${orderId}/timeline`)).body;
       const types = timeline.events.map((e) => e.type);
       expect(types).to.include.members([
@@ -220,7 +227,7 @@ describe('order pipeline (all four services as processes)', function () {
       expect(types.filter((t) => t === 'COMPENSATION_STARTED')).to.have.length(1);
     });
 
-    it('given a total above the provider limit, when the order runs, then it is cancelled at payment with nothing to undo', async () => {
+    it("given a total above the provider limit, when the order runs, then it is cancelled at payment and the declined attempt is recorded with the provider's code", async () => {
       const orderId = newOrderId();
       await request(`${api}/orders`, {
         body: { order_id: orderId, user_id: '42', items: ['Laptop'], total: 20_000 },
@@ -230,10 +237,62 @@ describe('order pipeline (all four services as processes)', function () {
 
       expect(order.status).to.equal('CANCELLED');
       expect(order.reason).to.include({ step: 'payment', code: 'AMOUNT_LIMIT_EXCEEDED' });
-      expect((await request(`${system.url('payment')}/payments/${orderId}`)).status).to.equal(404);
+      const payments = await request<{
+        order_id: string;
+        authorizations: Array<Record<string, unknown>>;
+      }>(`${system.url('payment')}/payments/${orderId}`);
+      expect(payments.status).to.equal(200);
+      expect(payments.body.authorizations).to.have.length(1);
+      expect(payments.body.authorizations[0]).to.deep.include({
+        amount: 20_000,
+        status: 'DECLINED',
+        reason: {
+          code: 'AMOUNT_LIMIT_EXCEEDED',
+          message: 'amount 20000 exceeds the limit of 10000',
+        },
+      });
+      expect(payments.body.authorizations[0]!.authorization_id).to.match(/^declined_[0-9a-f]{32}$/);
       expect((await request(`${system.url('inventory')}/reservations/${orderId}`)).status).to.equal(
         404,
       );
+    });
+
+    it('given a parcel over the carrier limit, when the order runs, then it is cancelled at shipping and the rejected shipment is recorded without a tracking number', async () => {
+      const orderId = newOrderId();
+      await request(`${api}/orders`, {
+        body: {
+          order_id: orderId,
+          user_id: '42',
+          items: [
+            { sku: 'Pen', quantity: 600 },
+            { sku: 'Book', quantity: 600 },
+          ],
+          total: 50,
+        },
+      });
+
+      const order = await settled(orderId);
+
+      expect(order.status).to.equal('CANCELLED');
+      expect(order.reason).to.include({ step: 'shipping', code: 'PARCEL_TOO_LARGE' });
+      const shipments = await request<{ shipments: Array<Record<string, unknown>> }>(
+        `${system.url('shipping')}/shipments/${orderId}`,
+      );
+      expect(shipments.status).to.equal(200);
+      expect(shipments.body.shipments).to.have.length(1);
+      expect(shipments.body.shipments[0]).to.deep.include({
+        tracking_number: null,
+        status: 'REJECTED',
+        reason: { code: 'PARCEL_TOO_LARGE', message: '1200 units exceed 1000' },
+      });
+      const payments = await request<{ authorizations: Array<{ status: string }> }>(
+        `${system.url('payment')}/payments/${orderId}`,
+      );
+      expect(payments.body.authorizations.map((a) => a.status)).to.deep.equal(['VOIDED']);
+      const reservation = await request<{ status: string }>(
+        `${system.url('inventory')}/reservations/${orderId}`,
+      );
+      expect(reservation.body.status).to.equal('RELEASED');
     });
   });
 });

@@ -99,6 +99,24 @@ describe('http payment provider', () => {
       });
     });
 
+    it("given the provider answers 402 with a decline id, when authorizing, then the decline carries the provider's reference", async () => {
+      // Arrange
+      nock(origin)
+        .post('/provider/authorizations')
+        .reply(402, { code: 'CARD_DECLINED', message: 'do not honour', decline_id: 'dcl_7' });
+
+      // Act
+      const result = await provider.authorize(authorizeRequest);
+
+      // Assert
+      expect(result).to.deep.equal({
+        approved: false,
+        code: 'CARD_DECLINED',
+        message: 'do not honour',
+        reference: 'dcl_7',
+      });
+    });
+
     it('given the provider answers 402 without a JSON body, when authorizing, then it is declined with default code and message', async () => {
       // Arrange
       nock(origin).post('/provider/authorizations').reply(402, 'Payment Required');

@@ -1,4 +1,7 @@
-/** Inventory read API and stock administration (SPEC §4). */
+/**
+ * Inventory read API and stock administration. A rejected reservation is kept with its reason
+ * (out of stock, unknown SKU); an order the worker never saw is a 404.
+ */
 import express, { Router } from 'express';
 import { Database } from '../../lib/db';
 import { notFound, sendProblem } from '../../lib/http/problem';

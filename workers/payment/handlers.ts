@@ -1,8 +1,10 @@
 /**
  * Payment: authorizes an order's total with the provider, and voids an order's live
  * authorizations. Provider calls happen in `prepare`, outside the database transaction; the
- * authorization is recorded together with the stored reply in `apply`.
+ * authorization, or the declined attempt, is recorded together with the stored reply in
+ * `apply`.
  */
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Database } from '../../lib/db';
 import { Command } from '../../sagas/contracts/messages';
@@ -61,26 +63,39 @@ function authorizationReply(
   rows: object[],
 ): ReplyDraft {
   const commandId = command.data.command_id;
-  if (!result.approved) {
-    return {
-      type: 'payment.declined',
-      data: { command_id: commandId, code: result.code, message: result.message },
-    };
-  }
-  rows.push({
-    authorization_id: result.authorizationId,
+  const attempt = {
     order_id: command.order_id,
     saga_id: command.saga_id,
     command_id: commandId,
     amount: (command.data as { amount: number }).amount,
-    status: 'AUTHORIZED',
-  });
+  };
+  if (!result.approved) {
+    const { code, message } = result;
+    rows.push({
+      ...attempt,
+      authorization_id: result.reference ?? declinedAttemptId(commandId),
+      status: 'DECLINED',
+      reason: { code, message },
+    });
+    return { type: 'payment.declined', data: { command_id: commandId, code, message } };
+  }
+  rows.push({ ...attempt, authorization_id: result.authorizationId, status: 'AUTHORIZED' });
   return {
     type: 'payment.authorized',
     data: { command_id: commandId, authorization_id: result.authorizationId },
   };
 }
 
+/**
+ * The id of a declined attempt the provider gave no reference for. Derived from the command
+ * id, so every delivery of one command names the same attempt; the prefix keeps it apart from
+ * the provider's authorization ids.
+ */
+export function declinedAttemptId(commandId: string): string {
+  return `declined_${createHash('sha256').update(commandId).digest('hex').slice(0, 32)}`;
+}
+
+/** Only AUTHORIZED rows are live: a DECLINED attempt never held money and is never voided. */
 async function liveAuthorizations(db: Database, orderId: string): Promise<string[]> {
   const rows: Array<{ authorization_id: string }> = await db('authorizations')
     .select('authorization_id')

@@ -9,7 +9,14 @@ import https from 'node:https';
  */
 
 export type AuthorizationResult =
-  { approved: true; authorizationId: string } | { approved: false; code: string; message: string };
+  | { approved: true; authorizationId: string }
+  | {
+      approved: false;
+      code: string;
+      message: string;
+      /** The provider's own id for the decline (its `decline_id`), when it gives one. */
+      reference?: string;
+    };
 
 export interface PaymentProvider {
   authorize(request: {
@@ -72,6 +79,7 @@ export function httpPaymentProvider(baseUrl: string, timeoutMs = 5_000): Payment
           code: typeof payload.code === 'string' ? payload.code : 'DECLINED',
           message:
             typeof payload.message === 'string' ? payload.message : 'declined by the provider',
+          ...(typeof payload.decline_id === 'string' ? { reference: payload.decline_id } : {}),
         };
       }
       throw new ProviderUnavailableError(

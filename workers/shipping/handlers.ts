@@ -1,6 +1,8 @@
 /**
  * Shipping: creates a shipment with a tracking number, or cancels the order's shipments.
- * A parcel over the carrier's size limit is a business rejection, not a technical failure.
+ * A parcel over the carrier's size limit is a business rejection, not a technical failure;
+ * it is recorded as a REJECTED shipment with its reason and no tracking number, which no
+ * cancel touches and no count of live shipments includes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -30,47 +32,41 @@ export function shippingHandler(): CommandHandler<void> {
 
 type ShippingCommand<T> = Extract<PreparedCommand['command'], { type: T }>;
 
-interface ShipmentRow {
+type ShipmentRow = {
   shipment_id: string;
   order_id: string;
   saga_id: string;
   command_id: string;
-  tracking_number: string;
-  status: 'CREATED';
-}
+} & (
+  | { status: 'CREATED'; tracking_number: string }
+  | { status: 'REJECTED'; tracking_number: null; reason: { code: string; message: string } }
+);
 
 function planShipment(
   command: ShippingCommand<'shipping.create'>,
   shipments: ShipmentRow[],
 ): ReplyDraft {
   const { command_id, items } = command.data;
-  const units = items.reduce((sum, line) => sum + line.quantity, 0);
-  if (units > MAX_PARCEL_UNITS) {
-    return {
-      type: 'shipping.rejected',
-      data: {
-        command_id,
-        code: 'PARCEL_TOO_LARGE',
-        message: `${units} units exceed ${MAX_PARCEL_UNITS}`,
-      },
-    };
-  }
-  const shipment: ShipmentRow = {
+  const ids = {
     shipment_id: randomUUID(),
     order_id: command.order_id,
     saga_id: command.saga_id,
     command_id,
-    tracking_number: `TRK${randomBytes(6).toString('hex').toUpperCase()}`,
-    status: 'CREATED',
   };
-  shipments.push(shipment);
+  const units = items.reduce((sum, line) => sum + line.quantity, 0);
+  if (units > MAX_PARCEL_UNITS) {
+    const reason = {
+      code: 'PARCEL_TOO_LARGE',
+      message: `${units} units exceed ${MAX_PARCEL_UNITS}`,
+    };
+    shipments.push({ ...ids, status: 'REJECTED', tracking_number: null, reason });
+    return { type: 'shipping.rejected', data: { command_id, ...reason } };
+  }
+  const tracking_number = `TRK${randomBytes(6).toString('hex').toUpperCase()}`;
+  shipments.push({ ...ids, status: 'CREATED', tracking_number });
   return {
     type: 'shipping.ready',
-    data: {
-      command_id,
-      shipment_id: shipment.shipment_id,
-      tracking_number: shipment.tracking_number,
-    },
+    data: { command_id, shipment_id: ids.shipment_id, tracking_number },
   };
 }
 

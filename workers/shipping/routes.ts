@@ -1,4 +1,7 @@
-/** Shipping read API (SPEC §4): the shipments of an order. */
+/**
+ * Shipping read API: the shipments of an order, a REJECTED one with its reason and no tracking
+ * number. An order the worker never saw is a 404; records are never deleted.
+ */
 import { Router } from 'express';
 import { Database } from '../../lib/db';
 import { notFound } from '../../lib/http/problem';
@@ -7,7 +10,7 @@ export function shippingRoutes(db: Database): Router {
   const router = Router();
   router.get('/shipments/:orderId', async (req, res) => {
     const shipments = await db('shipments')
-      .select('shipment_id', 'tracking_number', 'status', 'created_at', 'updated_at')
+      .select('shipment_id', 'tracking_number', 'status', 'reason', 'created_at', 'updated_at')
       .where({ order_id: req.params.orderId })
       .orderBy('created_at');
     if (shipments.length === 0)
