@@ -1,6 +1,6 @@
 /**
- * What `parseArgs` produces: the command the operator asked for and the settings to send it
- * with. Parsing, request building and rendering all meet on these types.
+ * What the command line asks for: the command, typed and checked, and the settings to send it
+ * with. Parsing, running and rendering all meet on these types.
  */
 import { Step } from '../../sagas/contracts/envelope';
 import { FaultRuleRequest } from '../../sagas/contracts/fault-rules';
@@ -19,10 +19,12 @@ export interface ActionArgs {
 
 export type Command =
   | ({ kind: 'stuck'; limit?: number } & StuckFilterArgs)
-  | ({ kind: 'replay' | 'cancel'; sagaId: string } & ActionArgs)
-  | ({ kind: 'replay-all' } & StuckFilterArgs & ActionArgs)
+  /** `target` is a saga id or an order id; which one is settled against the API. */
+  | ({ kind: 'replay' | 'cancel'; target: string } & ActionArgs)
+  /** `confirmed`: --yes was given, so no question is asked. */
+  | ({ kind: 'replay-all'; confirmed: boolean } & StuckFilterArgs & ActionArgs)
   | { kind: 'dlq' }
-  | { kind: 'dlq-replay'; queue: string; messageIds: string[] }
+  | { kind: 'dlq-replay'; queue: string; messageIds: string[]; includeObsolete: boolean }
   | { kind: 'dlq-purge'; queue: string }
   | { kind: 'faults' }
   // The rule keeps the API's field names, so it is sent as it is.
@@ -33,14 +35,6 @@ export interface Settings {
   url: string;
   token: string;
   json: boolean;
-}
-
-export type ParseResult =
-  | { kind: 'help' }
-  | { kind: 'run'; command: Command; settings: Settings }
-  | { kind: 'refuse'; message: string; showUsage: boolean };
-
-export interface CliEnv {
-  ADMIN_TOKEN?: string;
-  ORDER_SERVICE_PORT?: string;
+  /** Free text whole on one line instead of wrapped to the terminal. */
+  wide: boolean;
 }

@@ -1,5 +1,7 @@
 /** The one-line error an operator sees when the API refuses a request or cannot be reached. */
-import { truncate } from './table';
+import { oneLine } from './table';
+
+const MAX_BODY_SHOWN = 200;
 
 /** RFC 9457 problem details, as the coordinator answers every error. */
 interface Problem {
@@ -24,7 +26,7 @@ export function formatFailure(answer: {
   const { status, statusText, body } = answer;
   const problem = isProblem(body) ? body : undefined;
   const title = problem?.title ?? statusText;
-  const detail = problem ? problem.detail : typeof body === 'string' ? truncate(body, 200) : '';
+  const detail = problem ? problem.detail : typeof body === 'string' ? shorten(body) : '';
   const head = `error: ${status} ${title}${detail ? `: ${detail}` : ''}`;
   const extra = (problem?.errors ?? []).filter((e) => !detail?.includes(e)).map((e) => `  - ${e}`);
   return [head, ...extra].join('\n');
@@ -40,4 +42,10 @@ export function describeFetchError(url: string, error: unknown): string {
   const reason =
     typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   return `error: cannot reach ${url} (${reason}); is the coordinator running?`;
+}
+
+/** A non-JSON error body (an HTML page from a proxy, say) is shown as its start, on one line. */
+function shorten(text: string): string {
+  const flat = oneLine(text);
+  return flat.length <= MAX_BODY_SHOWN ? flat : `${flat.slice(0, MAX_BODY_SHOWN - 1)}…`;
 }

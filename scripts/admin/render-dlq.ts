@@ -1,12 +1,19 @@
 /** Human output for the dead-letter answers of the admin API: listing, replay and purge. */
 import type { DeadLetterView } from '../../coordinator/admin/dead-letters';
-import { FREE_TEXT_WIDTH, Column, orDash, plural, renderTable, truncate } from './table';
+import { Column, oneLine, orDash, plural, renderTable } from './table';
+import { View } from './view';
 
 /** A dead letter as listed by GET /admin/dlq: the coordinator's view plus `obsolete`. */
 export type DeadLetter = DeadLetterView & { obsolete: boolean };
 
+export interface DlqQueue {
+  queue: string;
+  count: number;
+  messages: DeadLetter[];
+}
+
 export interface DlqAnswer {
-  queues: Array<{ queue: string; count: number; messages: DeadLetter[] }>;
+  queues: DlqQueue[];
 }
 
 export interface DlqReplayAnswer {
@@ -26,40 +33,38 @@ const messageColumns: Column[] = [
   { header: 'ORDER' },
   { header: 'COMMAND' },
   { header: 'ATTEMPTS', align: 'right' },
-  { header: 'REASON' },
   { header: 'OBSOLETE' },
+  { header: 'REASON', wraps: true },
 ];
-const MESSAGE_INDENT = '    ';
+const MESSAGE_INDENT = 4;
 
-/** Queue rows, each followed by its messages; message columns line up across all queues. */
-export function renderDlq(answer: DlqAnswer): string {
-  const [queueHeader, ...queueLines] = renderTable(
+/** Each queue with its count, followed by its messages indented under it. */
+export function renderDlq(answer: DlqAnswer, view: View): string {
+  const [header, ...queueLines] = renderTable(
     queueColumns,
     answer.queues.map((q) => [q.queue, String(q.count)]),
+    view,
   );
-  const all = answer.queues.flatMap((q) => q.messages);
-  const [messageHeader, ...messageLines] = renderTable(messageColumns, all.map(messageRow));
-  const lines = [queueHeader!];
-  let next = 0;
-  answer.queues.forEach((queue, i) => {
+  const lines = [header!];
+  for (const [i, queue] of answer.queues.entries()) {
     lines.push(queueLines[i]!);
-    if (queue.messages.length === 0) return;
-    const own = messageLines.slice(next, (next += queue.messages.length));
-    lines.push(...[messageHeader!, ...own].map((line) => MESSAGE_INDENT + line));
+    if (queue.messages.length === 0) continue;
+    const rows = queue.messages.map((m) => messageRow(m, view));
+    lines.push(...renderTable(messageColumns, rows, view, MESSAGE_INDENT));
     const unseen = queue.count - queue.messages.length;
-    if (unseen > 0) lines.push(`${MESSAGE_INDENT}… ${plural(unseen, 'more message')}`);
-  });
+    if (unseen > 0) lines.push(`${' '.repeat(MESSAGE_INDENT)}… ${plural(unseen, 'more message')}`);
+  }
   return lines.join('\n');
 }
 
-function messageRow(m: DeadLetter): string[] {
+function messageRow(m: DeadLetter, view: View): string[] {
   return [
     m.message_id,
     orDash(m.order_id),
     orDash(m.command),
     orDash(m.attempts),
-    truncate(orDash(m.reason), FREE_TEXT_WIDTH),
-    m.obsolete ? 'yes' : 'no',
+    m.obsolete ? view.colors.dim('yes') : 'no',
+    oneLine(orDash(m.reason)),
   ];
 }
 

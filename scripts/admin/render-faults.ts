@@ -1,6 +1,7 @@
 /** Human output for the fault-rule answers of the admin API: listing, add and clear. */
 import { FaultRule } from '../../sagas/contracts/fault-rules';
 import { Column, orDash, plural, renderTable } from './table';
+import { View } from './view';
 
 export interface FaultsAnswer {
   fault_injection: boolean;
@@ -21,21 +22,22 @@ const faultColumns: Column[] = [
   { header: 'EXPIRES' },
 ];
 
-export function renderFaults(answer: FaultsAnswer): string {
-  const head = `fault injection: ${answer.fault_injection ? 'on' : 'off'}`;
+export function renderFaults(answer: FaultsAnswer, view: View): string {
+  const state = answer.fault_injection ? view.colors.yellow('on') : 'off';
+  const head = `fault injection: ${state}`;
   if (answer.rules.length === 0) return `${head}\nno fault rules`;
-  return [head, ...faultTable(answer.rules)].join('\n');
+  return [head, ...faultTable(answer.rules, view)].join('\n');
 }
 
-export function describeAddedRule(rule: FaultRule): string {
-  return [`added fault rule ${rule.id}`, ...faultTable([rule])].join('\n');
+export function describeAddedRule(rule: FaultRule, view: View): string {
+  return [`added fault rule ${rule.id}`, ...faultTable([rule], view)].join('\n');
 }
 
 export function describeCleared(answer: FaultsClearAnswer): string {
   return `removed ${plural(answer.removed, 'fault rule')}`;
 }
 
-function faultTable(rules: readonly FaultRule[]): string[] {
+function faultTable(rules: readonly FaultRule[], view: View): string[] {
   const rows = rules.map((r) => [
     r.id,
     r.target,
@@ -45,5 +47,5 @@ function faultTable(rules: readonly FaultRule[]): string[] {
     orDash(r.count),
     r.expires_at ?? 'never',
   ]);
-  return renderTable(faultColumns, rows);
+  return renderTable(faultColumns, rows, view);
 }

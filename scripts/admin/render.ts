@@ -1,18 +1,10 @@
 /**
- * Human output for a successful answer, chosen by the command that asked for it. The body is
- * trusted to have the documented shape: it comes from the coordinator this CLI is written
- * against, and `--json` shows it unformatted.
+ * Human output for the answer of a one-request command. The body is trusted to have the
+ * documented shape: it comes from the coordinator this CLI is written against, and `--json`
+ * shows it unformatted.
  */
 import { FaultRule } from '../../sagas/contracts/fault-rules';
-import { Command } from './commands';
-import {
-  DlqAnswer,
-  DlqPurgeAnswer,
-  DlqReplayAnswer,
-  describeDlqReplay,
-  describePurge,
-  renderDlq,
-} from './render-dlq';
+import { DlqAnswer, DlqPurgeAnswer, describePurge, renderDlq } from './render-dlq';
 import {
   FaultsAnswer,
   FaultsClearAnswer,
@@ -20,34 +12,22 @@ import {
   describeCleared,
   renderFaults,
 } from './render-faults';
-import {
-  ActionResult,
-  BulkAnswer,
-  StuckAnswer,
-  describeAction,
-  renderBulk,
-  renderStuck,
-} from './render-sagas';
+import { StuckAnswer, renderStuck } from './render-sagas';
+import { SimpleCommand } from './requests';
+import { View } from './view';
 
-export function renderAnswer(command: Command, body: unknown): string {
+export function renderAnswer(command: SimpleCommand, body: unknown, view: View): string {
   switch (command.kind) {
     case 'stuck':
-      return renderStuck(body as StuckAnswer);
-    case 'replay':
-    case 'cancel':
-      return describeAction(command.kind, body as ActionResult);
-    case 'replay-all':
-      return renderBulk(body as BulkAnswer);
+      return renderStuck(body as StuckAnswer, view);
     case 'dlq':
-      return renderDlq(body as DlqAnswer);
-    case 'dlq-replay':
-      return describeDlqReplay(body as DlqReplayAnswer);
+      return renderDlq(body as DlqAnswer, view);
     case 'dlq-purge':
       return describePurge(body as DlqPurgeAnswer);
     case 'faults':
-      return renderFaults(body as FaultsAnswer);
+      return renderFaults(body as FaultsAnswer, view);
     case 'faults-add':
-      return describeAddedRule(body as FaultRule);
+      return describeAddedRule(body as FaultRule, view);
     case 'faults-clear':
       return describeCleared(body as FaultsClearAnswer);
   }

@@ -1,4 +1,4 @@
-/** Maps each Command onto the admin API call that carries it out (SPEC §4 `/admin/*`). */
+/** The admin API calls that carry out each command (the coordinator's `/admin/*` routes). */
 import { ActionArgs, Command, StuckFilterArgs } from './commands';
 import { defined } from './defined';
 
@@ -10,19 +10,18 @@ export interface ApiRequest {
   body?: JsonBody;
 }
 
-export function buildRequest(command: Command): ApiRequest {
+/** The commands that are one request and its answer; the others are composed in run-*.ts. */
+export type SimpleCommand = Extract<
+  Command,
+  { kind: 'stuck' | 'dlq' | 'dlq-purge' | 'faults' | 'faults-add' | 'faults-clear' }
+>;
+
+export function simpleRequest(command: SimpleCommand): ApiRequest {
   switch (command.kind) {
     case 'stuck':
       return { method: 'GET', path: withQuery('/admin/sagas', stuckQuery(command)) };
-    case 'replay':
-    case 'cancel':
-      return actionRequest(`/admin/sagas/${segment(command.sagaId)}/${command.kind}`, command, {});
-    case 'replay-all':
-      return actionRequest('/admin/sagas/replay', command, filterBody(command));
     case 'dlq':
-      return { method: 'GET', path: '/admin/dlq' };
-    case 'dlq-replay':
-      return dlqReplayRequest(command.queue, command.messageIds);
+      return dlqListRequest();
     case 'dlq-purge':
       return { method: 'DELETE', path: `/admin/dlq/${segment(command.queue)}` };
     case 'faults':
@@ -32,6 +31,36 @@ export function buildRequest(command: Command): ApiRequest {
     case 'faults-clear':
       return { method: 'DELETE', path: withQuery('/admin/faults', { id: command.id }) };
   }
+}
+
+export const orderRequest = (orderId: string): ApiRequest => ({
+  method: 'GET',
+  path: `/orders/${segment(orderId)}`,
+});
+
+export function sagaActionRequest(
+  action: 'replay' | 'cancel',
+  sagaId: string,
+  args: ActionArgs,
+): ApiRequest {
+  return actionRequest(`/admin/sagas/${segment(sagaId)}/${action}`, args, {});
+}
+
+export function bulkReplayRequest(filter: StuckFilterArgs, args: ActionArgs): ApiRequest {
+  const body = defined({
+    step: filter.step,
+    code: filter.code,
+    min_age_seconds: filter.minAgeSeconds,
+  }) as JsonBody;
+  return actionRequest('/admin/sagas/replay', args, body);
+}
+
+export const dlqListRequest = (): ApiRequest => ({ method: 'GET', path: '/admin/dlq' });
+
+/** Without ids every message of the queue is replayed; with ids only those. */
+export function dlqReplayRequest(queue: string, messageIds?: readonly string[]): ApiRequest {
+  const body: JsonBody = messageIds ? { message_ids: [...messageIds] } : {};
+  return { method: 'POST', path: `/admin/dlq/${segment(queue)}/replay`, body };
 }
 
 const segment = (value: string): string => encodeURIComponent(value);
@@ -55,22 +84,8 @@ function stuckQuery(command: StuckFilterArgs & { limit?: number }) {
   };
 }
 
-function filterBody(command: StuckFilterArgs): JsonBody {
-  return defined({
-    step: command.step,
-    code: command.code,
-    min_age_seconds: command.minAgeSeconds,
-  }) as JsonBody;
-}
-
-function actionRequest(path: string, command: ActionArgs, body: JsonBody): ApiRequest {
-  const who = defined({ reason: command.reason, actor: command.actor }) as JsonBody;
-  const query = command.dryRun ? { dry_run: 'true' } : {};
+function actionRequest(path: string, args: ActionArgs, body: JsonBody): ApiRequest {
+  const who = defined({ reason: args.reason, actor: args.actor }) as JsonBody;
+  const query = args.dryRun ? { dry_run: 'true' } : {};
   return { method: 'POST', path: withQuery(path, query), body: { ...body, ...who } };
-}
-
-function dlqReplayRequest(queue: string, messageIds: string[]): ApiRequest {
-  // An empty body means "every message"; an empty id list would mean "none".
-  const body: JsonBody = messageIds.length > 0 ? { message_ids: messageIds } : {};
-  return { method: 'POST', path: `/admin/dlq/${segment(queue)}/replay`, body };
 }

@@ -1,36 +1,65 @@
 import { expect } from 'chai';
-import { parseArgs } from '../../scripts/admin/args';
-import { CliEnv, Command, ParseResult } from '../../scripts/admin/commands';
-import { describeFetchError, formatFailure } from '../../scripts/admin/failures';
-import { renderAnswer } from '../../scripts/admin/render';
-import { renderDlq } from '../../scripts/admin/render-dlq';
-import { renderFaults } from '../../scripts/admin/render-faults';
-import {
-  ActionResult,
-  describeAction,
-  renderBulk,
-  renderStuck,
-} from '../../scripts/admin/render-sagas';
-import { buildRequest } from '../../scripts/admin/requests';
-import { formatAge, renderTable, truncate } from '../../scripts/admin/table';
+import net from 'node:net';
+import nock from 'nock';
+import { runCli } from '../../scripts/admin/cli';
+import { CliEnv, CliIo } from '../../scripts/admin/io';
 
-const env: CliEnv = { ADMIN_TOKEN: 'secret' };
+/**
+ * The admin CLI run as `npm run admin` runs it, against a coordinator faked with nock: each
+ * test states the requests the CLI must make (anything else fails it) and what it prints.
+ */
+
+const coordinator = 'http://coordinator.test';
 const sagaId = '6f1c2a9e-0d4b-4c59-9a53-2b8e1f0c7d11';
+const otherSagaId = '0b7d7f0e-8a57-4a3c-9a3e-5c3b6f1d2e44';
+const ESC = '\u001b[';
 
-function command(argv: string[]): Command {
-  const result = parseArgs(argv, env);
-  if (result.kind !== 'run') throw new Error(`expected a command, got ${JSON.stringify(result)}`);
-  return result.command;
+interface FakeIo extends CliIo {
+  stdout: string[];
+  stderr: string[];
+  questions: string[];
 }
 
-function refusal(argv: string[], environment = env): Extract<ParseResult, { kind: 'refuse' }> {
-  const result = parseArgs(argv, environment);
-  if (result.kind !== 'refuse')
-    throw new Error(`expected a refusal, got ${JSON.stringify(result)}`);
-  return result;
+function fakeIo(overrides: Partial<CliIo> & { answer?: string } = {}): FakeIo {
+  const io: FakeIo = {
+    env: { ADMIN_TOKEN: 'secret' },
+    stdout: [],
+    stderr: [],
+    questions: [],
+    out: (text) => io.stdout.push(...text.split('\n')),
+    err: (text) => io.stderr.push(...text.split('\n')),
+    stdoutIsTTY: false,
+    stdinIsTTY: false,
+    ask: async (question) => {
+      io.questions.push(question);
+      return overrides.answer ?? '';
+    },
+    ...overrides,
+  };
+  return io;
 }
 
-const action = (overrides: Partial<ActionResult> = {}): ActionResult => ({
+/** Runs the CLI with --url pointing at the fake coordinator; returns what an operator sees. */
+async function run(argv: string[], io: FakeIo = fakeIo()) {
+  const code = await runCli([...argv, '--url', coordinator], io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), io };
+}
+
+/** The admin API, expecting the admin token on every request. */
+const api = () => nock(coordinator, { reqheaders: { authorization: 'Bearer secret' } });
+
+const stuckSaga = (overrides: Record<string, unknown> = {}) => ({
+  saga_id: sagaId,
+  order_id: 'cli-1',
+  step: 'payment',
+  reason: { step: 'payment', code: 'DECLINED', message: 'card refused' },
+  stuck_since: '2024-01-01T00:00:00.000Z',
+  age_seconds: 192,
+  diagnosis: 'dead-lettered command: DECLINED',
+  ...overrides,
+});
+
+const actionResult = (overrides: Record<string, unknown> = {}) => ({
   saga_id: sagaId,
   order_id: 'cli-1',
   result: 'applied',
@@ -39,157 +68,573 @@ const action = (overrides: Partial<ActionResult> = {}): ActionResult => ({
   ...overrides,
 });
 
+const deadLetter = (id: string, obsolete: boolean) => ({
+  message_id: id,
+  saga_id: sagaId,
+  order_id: 'cli-1',
+  step: 'payment',
+  command: 'payment.authorize',
+  reason: 'PROVIDER_UNAVAILABLE',
+  attempts: 4,
+  dead_lettered_at: '2024-01-01T00:00:00.000Z',
+  obsolete,
+});
+
+const dlqListing = (messages: ReturnType<typeof deadLetter>[], count = messages.length) => ({
+  queues: [
+    { queue: 'payment.commands.dlq', count, messages },
+    { queue: 'shipping.commands.dlq', count: 0, messages: [] },
+  ],
+});
+
 describe('admin CLI', () => {
-  describe('parseArgs', () => {
-    it('given stuck with every filter, when parsed, then the command holds typed filters', () => {
+  before(() => {
+    nock.disableNetConnect();
+  });
+
+  afterEach(function () {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    if (this.currentTest?.state === 'passed' && pending.length > 0) {
+      throw new Error(`requests the CLI never made: ${pending.join(', ')}`);
+    }
+  });
+
+  after(() => {
+    nock.enableNetConnect();
+  });
+
+  describe('stuck', () => {
+    it('given every filter, when listing, then it queries STUCK sagas with them and prints a table', async () => {
+      // Arrange
+      api()
+        .get('/admin/sagas')
+        .query({
+          status: 'STUCK',
+          step: 'payment',
+          code: 'A B&C',
+          min_age_seconds: '5',
+          limit: '2',
+        })
+        .reply(200, {
+          sagas: [
+            stuckSaga(),
+            stuckSaga({
+              saga_id: 'b',
+              order_id: 'o-2',
+              step: null,
+              reason: null,
+              age_seconds: 7_530,
+              diagnosis: 'no reply past its deadline',
+            }),
+          ],
+          next_cursor: null,
+        });
+
       // Act
-      const parsed = command([
+      const { code, out } = await run([
         'stuck',
         '--step',
         'payment',
         '--code',
-        'DECLINED',
+        'A B&C',
         '--min-age',
-        '30',
-        '--limit=10',
+        '5',
+        '--limit=2',
       ]);
 
       // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'stuck',
-        step: 'payment',
-        code: 'DECLINED',
-        minAgeSeconds: 30,
-        limit: 10,
+      expect(code).to.equal(0);
+      const lines = out.split('\n');
+      expect(lines[0]).to.match(/^SAGA\s+ORDER\s+STEP\s+CODE\s+AGE\s+DIAGNOSIS$/);
+      expect(lines[1]).to.match(
+        /^6f1c2a9e\S+\s+cli-1\s+payment\s+DECLINED\s+3m12s\s+dead-lettered command: DECLINED$/,
+      );
+      expect(lines[2]).to.match(/^b\s+o-2\s+-\s+-\s+2h5m\s+no reply past its deadline$/);
+      expect(lines[1]!.indexOf('3m12s') + 5).to.equal(lines[2]!.indexOf('2h5m') + 4);
+    });
+
+    it('given a long diagnosis on a narrow terminal, when listing, then it is wrapped to the width and shown whole', async () => {
+      // Arrange
+      const diagnosis = `dead-lettered command: DECLINED — ${'card refused '.repeat(12).trim()}`;
+      api()
+        .get('/admin/sagas')
+        .query(true)
+        .reply(200, { sagas: [stuckSaga({ diagnosis })], next_cursor: null });
+      const io = fakeIo({
+        stdoutIsTTY: true,
+        columns: 100,
+        env: { ADMIN_TOKEN: 'secret', NO_COLOR: '1' },
       });
-    });
 
-    it('given stuck without options, when parsed, then the command has no filter fields', () => {
       // Act
-      const parsed = command(['stuck']);
+      const { out } = await run(['stuck'], io);
 
       // Assert
-      expect(parsed).to.deep.equal({ kind: 'stuck' });
+      const lines = out.split('\n');
+      expect(lines.length).to.be.greaterThan(2);
+      expect(
+        lines.every((line) => line.length <= 100),
+        out,
+      ).to.equal(true);
+      const column = lines[0]!.indexOf('DIAGNOSIS');
+      const text = lines
+        .slice(1)
+        .map((line) => line.slice(column).trim())
+        .join(' ');
+      expect(text).to.equal(diagnosis);
     });
 
-    it('given an unknown step, when parsed, then it is refused with the allowed steps', () => {
+    it('given --wide on a terminal, or output to a pipe, when listing, then the diagnosis stays whole on one line', async () => {
+      // Arrange
+      const diagnosis = `dead-lettered command: DECLINED — ${'card refused '.repeat(12).trim()}`;
+      const answer = { sagas: [stuckSaga({ diagnosis })], next_cursor: null };
+      api().get('/admin/sagas').query(true).times(2).reply(200, answer);
+      const terminal = fakeIo({
+        stdoutIsTTY: true,
+        columns: 80,
+        env: { ADMIN_TOKEN: 'secret', NO_COLOR: '1' },
+      });
+
       // Act
-      const result = refusal(['stuck', '--step', 'billing']);
+      const wide = await run(['stuck', '--wide'], terminal);
+      const piped = await run(['stuck']);
 
       // Assert
-      expect(result.message).to.equal('--step must be one of payment, inventory, shipping');
-      expect(result.showUsage).to.equal(true);
+      for (const { out } of [wide, piped]) {
+        expect(out.split('\n')).to.have.length(2);
+        expect(out.split('\n')[1]).to.match(new RegExp(`${diagnosis}$`));
+      }
     });
 
-    it('given a limit out of range or not an integer, when parsed, then it is refused', () => {
+    it('given a terminal, when listing, then the output is coloured unless NO_COLOR is set, and never in a pipe', async () => {
+      // Arrange
+      api()
+        .get('/admin/sagas')
+        .query(true)
+        .times(3)
+        .reply(200, { sagas: [stuckSaga()], next_cursor: null });
+
       // Act
-      const tooBig = refusal(['stuck', '--limit', '501']);
-      const fraction = refusal(['stuck', '--limit', '1.5']);
-      const negativeAge = refusal(['stuck', '--min-age', '-1']);
+      const terminal = await run(['stuck'], fakeIo({ stdoutIsTTY: true, columns: 200 }));
+      const noColor = await run(
+        ['stuck'],
+        fakeIo({ stdoutIsTTY: true, columns: 200, env: { ADMIN_TOKEN: 'secret', NO_COLOR: '1' } }),
+      );
+      const piped = await run(['stuck']);
 
       // Assert
-      expect(tooBig.message).to.equal('--limit must be an integer ≥ 1 and ≤ 500');
-      expect(fraction.message).to.equal('--limit must be an integer ≥ 1 and ≤ 500');
-      expect(negativeAge.message).to.equal('--min-age must be a number ≥ 0');
+      expect(terminal.out).to.include(ESC);
+      expect(noColor.out).not.to.include(ESC);
+      expect(piped.out).not.to.include(ESC);
     });
 
-    it('given replay of one saga with reason and actor, when parsed, then it is a replay command', () => {
+    it('given --json, when listing, then the answer is printed as JSON', async () => {
+      // Arrange
+      const answer = { sagas: [stuckSaga()], next_cursor: 'abc' };
+      api().get('/admin/sagas').query({ status: 'STUCK' }).reply(200, answer);
+
       // Act
-      const parsed = command(['replay', sagaId, '--reason', 'provider back', '--actor', 'ana']);
+      const { code, out } = await run(['stuck', '--json']);
 
       // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'replay',
+      expect(code).to.equal(0);
+      expect(JSON.parse(out)).to.deep.equal(answer);
+    });
+
+    it('given no stuck saga, or more than fit the limit, when listing, then it says so', async () => {
+      // Arrange
+      api().get('/admin/sagas').query(true).reply(200, { sagas: [], next_cursor: null });
+      api()
+        .get('/admin/sagas')
+        .query(true)
+        .reply(200, { sagas: [stuckSaga()], next_cursor: 'c' });
+
+      // Act
+      const none = await run(['stuck']);
+      const more = await run(['stuck']);
+
+      // Assert
+      expect(none.out).to.equal('no stuck sagas');
+      expect(more.out.split('\n').at(-1)).to.equal('(more: raise --limit or narrow the filter)');
+    });
+  });
+
+  describe('replay and cancel of one saga', () => {
+    it('given a saga id with reason and actor, when replayed, then both are posted and the result names the commands sent', async () => {
+      // Arrange
+      api()
+        .post(`/admin/sagas/${sagaId}/replay`, { reason: 'provider back', actor: 'ana' })
+        .reply(200, actionResult());
+
+      // Act
+      const { code, out } = await run([
+        'replay',
         sagaId,
-        dryRun: false,
-        reason: 'provider back',
-        actor: 'ana',
+        '--reason',
+        'provider back',
+        '--actor',
+        'ana',
+      ]);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out).to.equal(
+        `replay applied to saga ${sagaId} (order cli-1): sends payment.authorize (attempt 2); saga was STUCK`,
+      );
+    });
+
+    it('given an order id, when replayed, then its saga is found through the order API and replayed', async () => {
+      // Arrange
+      api()
+        .get('/orders/order-42')
+        .reply(200, { order_id: 'order-42', saga_id: otherSagaId, status: 'STUCK' });
+      api()
+        .post(`/admin/sagas/${otherSagaId}/replay`, {})
+        .reply(200, actionResult({ saga_id: otherSagaId, order_id: 'order-42' }));
+
+      // Act
+      const { code, out } = await run(['replay', 'order-42']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out).to.include(`saga ${otherSagaId} (order order-42)`);
+    });
+
+    it('given an order id and --dry-run, when cancelled, then the dry run is asked of its saga and what would be sent is printed', async () => {
+      // Arrange
+      api().get('/orders/order-7').reply(200, { order_id: 'order-7', saga_id: otherSagaId });
+      api()
+        .post(`/admin/sagas/${otherSagaId}/cancel`, { reason: 'customer asked' })
+        .query({ dry_run: 'true' })
+        .reply(200, actionResult({ saga_id: otherSagaId, order_id: 'order-7', result: 'dry_run' }));
+
+      // Act
+      const { code, out } = await run([
+        'cancel',
+        'order-7',
+        '--dry-run',
+        '--reason=customer asked',
+      ]);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out).to.equal(
+        `cancel dry run on saga ${otherSagaId} (order order-7): would send payment.authorize (attempt 2); saga is STUCK`,
+      );
+    });
+
+    it('given an order id shaped like a uuid, when no saga has that id, then it is looked up as an order', async () => {
+      // Arrange
+      api()
+        .post(`/admin/sagas/${sagaId}/cancel`)
+        .reply(404, { title: 'Not Found', detail: `no saga ${sagaId}` });
+      api().get(`/orders/${sagaId}`).reply(200, { order_id: sagaId, saga_id: otherSagaId });
+      api()
+        .post(`/admin/sagas/${otherSagaId}/cancel`)
+        .reply(200, actionResult({ saga_id: otherSagaId, order_id: sagaId }));
+
+      // Act
+      const { code, out } = await run(['cancel', sagaId]);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out).to.include(`cancel applied to saga ${otherSagaId} (order ${sagaId})`);
+    });
+
+    it('given an order the coordinator does not know, when cancelled, then it says so and cancels nothing', async () => {
+      // Arrange
+      api().get('/orders/nope-1').reply(404, { title: 'Not Found', detail: 'no order nope-1' });
+
+      // Act
+      const { code, err } = await run(['cancel', 'nope-1']);
+
+      // Assert
+      expect(code).to.equal(1);
+      expect(err).to.equal('error: no order nope-1');
+    });
+
+    it('given an argument that can be neither a saga id nor an order id, when replayed, then it is a usage error', async () => {
+      // Act
+      const { code, err } = await run(['replay', 'a/b?c']);
+
+      // Assert
+      expect(code).to.equal(2);
+      expect(err).to.include('must be a saga id (a uuid) or an order id');
+    });
+
+    it('given a saga the coordinator refuses to cancel, when cancelled, then the problem is printed and it exits 1', async () => {
+      // Arrange
+      api().post(`/admin/sagas/${sagaId}/cancel`).reply(409, {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'cannot cancel saga (COMPLETED)',
       });
-    });
 
-    it('given replay --dry-run before the saga id, when parsed, then options may precede positionals', () => {
       // Act
-      const parsed = command(['replay', '--dry-run', sagaId]);
+      const { code, out, err } = await run(['cancel', sagaId]);
 
       // Assert
-      expect(parsed).to.deep.equal({ kind: 'replay', sagaId, dryRun: true });
+      expect(code).to.equal(1);
+      expect(out).to.equal('');
+      expect(err).to.equal('error: 409 Conflict: cannot cancel saga (COMPLETED)');
     });
 
-    it('given replay without a saga id or --all, when parsed, then it is refused', () => {
+    it('given replay without a saga, or a filter without --all, when run, then it is a usage error and nothing is sent', async () => {
       // Act
-      const result = refusal(['replay']);
+      const none = await run(['replay']);
+      const filter = await run(['replay', sagaId, '--step', 'payment']);
 
       // Assert
-      expect(result.message).to.equal('replay needs <saga_id>');
+      expect([none.code, filter.code]).to.deep.equal([2, 2]);
+      expect(none.err).to.include('replay needs a <saga_or_order_id>, or --all');
+      expect(filter.err).to.include('--step only applies to replay --all');
     });
+  });
 
-    it('given replay of one saga with a filter option, when parsed, then the filter is refused as --all only', () => {
+  describe('replay --all', () => {
+    it('given no --yes and no terminal to ask on, when run, then it refuses and replays nothing', async () => {
       // Act
-      const result = refusal(['replay', sagaId, '--step', 'payment']);
+      const { code, err } = await run(['replay', '--all', '--step', 'payment']);
 
       // Assert
-      expect(result.message).to.equal('--step only applies to replay --all');
+      expect(code).to.equal(2);
+      expect(err).to.include('add --yes to confirm, or --dry-run');
     });
 
-    it('given replay --all with filters, when parsed, then it is a bulk replay', () => {
+    it('given --yes and filters, when run, then the filtered bulk replay is posted at once', async () => {
+      // Arrange
+      api()
+        .post('/admin/sagas/replay', {
+          step: 'shipping',
+          code: 'TIMEOUT',
+          min_age_seconds: 60,
+          actor: 'ops',
+        })
+        .reply(200, {
+          dry_run: false,
+          count: 1,
+          sagas: [
+            actionResult(),
+            actionResult({ saga_id: 'x', result: 'rejected', commands: [], detail: 'not STUCK' }),
+          ],
+        });
+
       // Act
-      const parsed = command([
+      const { code, out } = await run([
         'replay',
         '--all',
+        '--yes',
         '--step',
         'shipping',
         '--code',
         'TIMEOUT',
         '--min-age',
         '60',
-        '--dry-run',
         '--actor',
         'ops',
       ]);
 
       // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'replay-all',
-        step: 'shipping',
-        code: 'TIMEOUT',
-        minAgeSeconds: 60,
-        dryRun: true,
-        actor: 'ops',
+      expect(code).to.equal(0);
+      const lines = out.split('\n');
+      expect(lines[0]).to.equal('replayed 1 saga');
+      expect(lines[1]).to.match(/^SAGA\s+ORDER\s+RESULT\s+COMMANDS$/);
+      expect(lines[2]).to.match(/applied\s+payment\.authorize \(attempt 2\)$/);
+      expect(lines[3]).to.match(/^x\s+cli-1\s+rejected\s+not STUCK$/);
+    });
+
+    it('given --dry-run, when run, then it needs no confirmation and only asks for a dry run', async () => {
+      // Arrange
+      api()
+        .post('/admin/sagas/replay', {})
+        .query({ dry_run: 'true' })
+        .reply(200, { dry_run: true, count: 1, sagas: [actionResult({ result: 'dry_run' })] });
+
+      // Act
+      const { code, out } = await run(['replay', '--all', '--dry-run']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out.split('\n')[0]).to.equal('would replay 1 saga');
+    });
+
+    it('given a terminal and the answer yes, when run, then it shows the dry run, asks, and replays', async () => {
+      // Arrange
+      const dryRun = {
+        dry_run: true,
+        count: 2,
+        sagas: [
+          actionResult({ result: 'dry_run' }),
+          actionResult({ saga_id: 'y', result: 'dry_run' }),
+        ],
+      };
+      api()
+        .post('/admin/sagas/replay', { step: 'payment' })
+        .query({ dry_run: 'true' })
+        .reply(200, dryRun);
+      api()
+        .post('/admin/sagas/replay', { step: 'payment' })
+        .reply(200, { dry_run: false, count: 2, sagas: [] });
+      const io = fakeIo({ stdinIsTTY: true, stdoutIsTTY: true, columns: 120, answer: 'y' });
+
+      // Act
+      const { code, out, err } = await run(['replay', '--all', '--step', 'payment'], io);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(io.questions).to.deep.equal(['replay 2 sagas? [y/N] ']);
+      expect(err).to.include('would replay 2 sagas');
+      expect(out).to.include('replayed 2 sagas');
+    });
+
+    it('given a terminal and any answer but yes, when run, then only the dry run is sent and it exits 1', async () => {
+      // Arrange
+      api()
+        .post('/admin/sagas/replay')
+        .query({ dry_run: 'true' })
+        .reply(200, { dry_run: true, count: 1, sagas: [actionResult({ result: 'dry_run' })] });
+      const io = fakeIo({ stdinIsTTY: true, answer: 'n' });
+
+      // Act
+      const { code, out, err } = await run(['replay', '--all'], io);
+
+      // Assert
+      expect(code).to.equal(1);
+      expect(out).to.equal('');
+      expect(err.split('\n').at(-1)).to.equal('nothing replayed');
+    });
+
+    it('given a terminal and nothing stuck, when run, then it asks nothing', async () => {
+      // Arrange
+      api()
+        .post('/admin/sagas/replay')
+        .query({ dry_run: 'true' })
+        .reply(200, { dry_run: true, count: 0, sagas: [] });
+      const io = fakeIo({ stdinIsTTY: true, answer: 'y' });
+
+      // Act
+      const { code, out } = await run(['replay', '--all'], io);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(io.questions).to.deep.equal([]);
+      expect(out).to.equal('would replay 0 sagas (none matched)');
+    });
+  });
+
+  describe('dead letters', () => {
+    it('given dead-letter queues, when listed, then each queue is followed by its indented messages', async () => {
+      // Arrange
+      api()
+        .get('/admin/dlq')
+        .reply(200, dlqListing([deadLetter('m1', false)], 2));
+
+      // Act
+      const { code, out } = await run(['dlq']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out.split('\n')).to.deep.equal([
+        'QUEUE                  COUNT',
+        'payment.commands.dlq       2',
+        '    MESSAGE  ORDER  COMMAND            ATTEMPTS  OBSOLETE  REASON',
+        '    m1       cli-1  payment.authorize         4  no        PROVIDER_UNAVAILABLE',
+        '    … 1 more message',
+        'shipping.commands.dlq      0',
+      ]);
+    });
+
+    it('given obsolete dead letters, when replayed, then only the others are sent by id and the skipped ones are named', async () => {
+      // Arrange
+      api()
+        .get('/admin/dlq')
+        .reply(
+          200,
+          dlqListing([deadLetter('m1', false), deadLetter('m2', true), deadLetter('m3', false)]),
+        );
+      api()
+        .post('/admin/dlq/payment.commands.dlq/replay', { message_ids: ['m1', 'm3'] })
+        .reply(200, {
+          queue: 'payment.commands.dlq',
+          replayed: 2,
+          messages: [],
+          resumed_sagas: [sagaId],
+        });
+
+      // Act
+      const { code, out } = await run(['dlq', 'replay', 'payment.commands.dlq']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out.split('\n')).to.deep.equal([
+        `replayed 2 messages from payment.commands.dlq; resumed 1 saga: ${sagaId}`,
+        'skipped 1 obsolete dead letter (m2): their sagas are no longer STUCK; --include-obsolete replays them too',
+      ]);
+    });
+
+    it('given only obsolete dead letters, when replayed, then nothing is posted', async () => {
+      // Arrange
+      api()
+        .get('/admin/dlq')
+        .reply(200, dlqListing([deadLetter('m2', true)]));
+
+      // Act
+      const { code, out } = await run(['dlq', 'replay', 'payment.commands.dlq', '--json']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(JSON.parse(out)).to.deep.equal({
+        queue: 'payment.commands.dlq',
+        replayed: 0,
+        messages: [],
+        resumed_sagas: [],
+        skipped_obsolete: ['m2'],
       });
     });
 
-    it('given replay --all with a saga id, when parsed, then the extra argument is refused', () => {
-      // Act
-      const result = refusal(['replay', '--all', sagaId]);
-
-      // Assert
-      expect(result.message).to.equal(`unexpected argument ${sagaId}`);
-    });
-
-    it('given cancel with --dry-run and a reason, when parsed, then it is a cancel command', () => {
-      // Act
-      const parsed = command(['cancel', sagaId, '--dry-run', '--reason=customer asked']);
-
-      // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'cancel',
-        sagaId,
-        dryRun: true,
-        reason: 'customer asked',
+    it('given --include-obsolete, when replayed, then the whole queue is replayed without looking first', async () => {
+      // Arrange
+      api().post('/admin/dlq/payment.commands.dlq/replay', {}).reply(200, {
+        queue: 'payment.commands.dlq',
+        replayed: 3,
+        messages: [],
+        resumed_sagas: [],
       });
-    });
 
-    it('given dlq, when parsed, then it lists the queues', () => {
       // Act
-      const parsed = command(['dlq']);
+      const { code, out } = await run([
+        'dlq',
+        'replay',
+        'payment.commands.dlq',
+        '--include-obsolete',
+      ]);
 
       // Assert
-      expect(parsed).to.deep.equal({ kind: 'dlq' });
+      expect(code).to.equal(0);
+      expect(out).to.equal('replayed 3 messages from payment.commands.dlq; resumed no saga');
     });
 
-    it('given dlq replay with repeated --message, when parsed, then every id is kept in order', () => {
+    it('given repeated --message ids, when replayed, then the listed, live ones among them are sent and the rest named', async () => {
+      // Arrange
+      api()
+        .get('/admin/dlq')
+        .reply(
+          200,
+          dlqListing([deadLetter('m1', false), deadLetter('m2', true), deadLetter('m3', false)], 9),
+        );
+      api()
+        .post('/admin/dlq/payment.commands.dlq/replay', { message_ids: ['m1'] })
+        .reply(200, {
+          queue: 'payment.commands.dlq',
+          replayed: 1,
+          messages: [],
+          resumed_sagas: [],
+        });
+
       // Act
-      const parsed = command([
+      const { code, err } = await run([
         'dlq',
         'replay',
         'payment.commands.dlq',
@@ -197,54 +642,70 @@ describe('admin CLI', () => {
         'm1',
         '--message=m2',
         '--message',
-        'm3',
+        'm9',
       ]);
 
       // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'dlq-replay',
-        queue: 'payment.commands.dlq',
-        messageIds: ['m1', 'm2', 'm3'],
-      });
+      expect(code).to.equal(0);
+      expect(err).to.equal('m9: not listed in payment.commands.dlq; skipped');
     });
 
-    it('given dlq replay without a queue, when parsed, then it is refused', () => {
+    it('given a queue the coordinator does not have, when replayed, then the known queues are named', async () => {
+      // Arrange
+      api().get('/admin/dlq').reply(200, dlqListing([]));
+
       // Act
-      const result = refusal(['dlq', 'replay']);
+      const { code, err } = await run(['dlq', 'replay', 'billing.dlq']);
 
       // Assert
-      expect(result.message).to.equal('dlq replay needs <queue>');
+      expect(code).to.equal(1);
+      expect(err).to.equal(
+        'error: no dead-letter queue billing.dlq (known: payment.commands.dlq, shipping.commands.dlq)',
+      );
     });
 
-    it('given dlq purge with --yes, when parsed, then it is a purge command', () => {
+    it('given purge with --yes, when run, then the queue is deleted; without it, nothing is', async () => {
+      // Arrange
+      api()
+        .delete('/admin/dlq/payment.commands.dlq')
+        .reply(200, { queue: 'payment.commands.dlq', purged: 3 });
+
       // Act
-      const parsed = command(['dlq', 'purge', 'payment.commands.dlq', '--yes']);
+      const refused = await run(['dlq', 'purge', 'payment.commands.dlq']);
+      const purged = await run(['dlq', 'purge', 'payment.commands.dlq', '--yes']);
 
       // Assert
-      expect(parsed).to.deep.equal({ kind: 'dlq-purge', queue: 'payment.commands.dlq' });
+      expect(refused.code).to.equal(2);
+      expect(refused.err).to.include(
+        'deletes every message in payment.commands.dlq for good; add --yes',
+      );
+      expect(purged.code).to.equal(0);
+      expect(purged.out).to.equal('purged 3 messages from payment.commands.dlq');
     });
+  });
 
-    it('given dlq purge without --yes, when parsed, then it is refused saying it deletes messages', () => {
+  describe('fault rules', () => {
+    it('given every option, when a rule is added, then it is posted with the API field names and shown', async () => {
+      // Arrange
+      const rule = {
+        target: 'payment',
+        mode: 'latency',
+        probability: 0.5,
+        latency_ms: 250,
+        count: 3,
+        ttl_seconds: 60,
+      };
+      api()
+        .post('/admin/faults', rule)
+        .reply(201, {
+          id: 'r1',
+          ...rule,
+          created_at: '2024-01-01T00:00:00.000Z',
+          expires_at: '2024-01-01T00:01:00.000Z',
+        });
+
       // Act
-      const result = refusal(['dlq', 'purge', 'payment.commands.dlq']);
-
-      // Assert
-      expect(result.message).to.include('deletes every message in payment.commands.dlq');
-      expect(result.message).to.include('--yes');
-      expect(result.showUsage).to.equal(false);
-    });
-
-    it('given faults, when parsed, then it lists the rules', () => {
-      // Act
-      const parsed = command(['faults']);
-
-      // Assert
-      expect(parsed).to.deep.equal({ kind: 'faults' });
-    });
-
-    it('given faults add with every option, when parsed, then the rule uses the API field names', () => {
-      // Act
-      const parsed = command([
+      const { code, out } = await run([
         'faults',
         'add',
         '--target',
@@ -262,575 +723,19 @@ describe('admin CLI', () => {
       ]);
 
       // Assert
-      expect(parsed).to.deep.equal({
-        kind: 'faults-add',
-        rule: {
-          target: 'payment',
-          mode: 'latency',
-          probability: 0.5,
-          latency_ms: 250,
-          count: 3,
-          ttl_seconds: 60,
-        },
-      });
+      expect(code).to.equal(0);
+      expect(out.split('\n')).to.deep.equal([
+        'added fault rule r1',
+        'ID  TARGET   MODE     PROBABILITY  LATENCY  COUNT  EXPIRES',
+        'r1  payment  latency          0.5    250ms      3  2024-01-01T00:01:00.000Z',
+      ]);
     });
 
-    it('given faults add without a required option, when parsed, then the missing option is named', () => {
-      // Act
-      const result = refusal(['faults', 'add', '--target', 'payment', '--mode', 'error']);
-
-      // Assert
-      expect(result.message).to.equal('--probability is required');
-    });
-
-    it('given faults add with a bad mode, probability or ttl, when parsed, then each is refused', () => {
+    it('given faults and faults list, when run, then both list the rules with dashes and never for what is unset', async () => {
       // Arrange
-      const base = ['faults', 'add', '--target', 'payment'];
-
-      // Act
-      const mode = refusal([...base, '--mode', 'explode', '--probability', '1']);
-      const probability = refusal([...base, '--mode', 'error', '--probability', '1.5']);
-      const ttl = refusal([...base, '--mode', 'error', '--probability', '1', '--ttl', '0']);
-
-      // Assert
-      expect(mode.message).to.equal(
-        '--mode must be one of error, decline, timeout, crash, latency',
-      );
-      expect(probability.message).to.equal('--probability must be a number ≥ 0 and ≤ 1');
-      expect(ttl.message).to.equal('--ttl must be a number > 0 and ≤ 86400');
-    });
-
-    it('given faults add --mode latency without --latency-ms, when parsed, then it is refused', () => {
-      // Act
-      const result = refusal([
-        'faults',
-        'add',
-        '--target',
-        'inventory',
-        '--mode',
-        'latency',
-        '--probability',
-        '1',
-      ]);
-
-      // Assert
-      expect(result.message).to.equal('--mode latency needs --latency-ms');
-    });
-
-    it('given faults clear with and without --id, when parsed, then the id is optional', () => {
-      // Act
-      const one = command(['faults', 'clear', '--id', 'r1']);
-      const all = command(['faults', 'clear']);
-
-      // Assert
-      expect(one).to.deep.equal({ kind: 'faults-clear', id: 'r1' });
-      expect(all).to.deep.equal({ kind: 'faults-clear' });
-    });
-
-    it('given help, --help or -h, when parsed, then help is asked for without a token', () => {
-      // Act
-      const results = [['help'], ['--help'], ['stuck', '-h']].map((argv) => parseArgs(argv, {}));
-
-      // Assert
-      expect(results).to.deep.equal([{ kind: 'help' }, { kind: 'help' }, { kind: 'help' }]);
-    });
-
-    it('given an unknown option, when parsed, then it is refused with usage', () => {
-      // Act
-      const result = refusal(['stuck', '--verbose']);
-
-      // Assert
-      expect(result).to.deep.equal({
-        kind: 'refuse',
-        message: 'unknown option --verbose',
-        showUsage: true,
-      });
-    });
-
-    it('given an option named like an Object property, when parsed, then it is still unknown', () => {
-      // Act
-      const result = refusal(['stuck', '--constructor', 'x']);
-
-      // Assert
-      expect(result.message).to.equal('unknown option --constructor');
-    });
-
-    it('given an option of another command, when parsed, then it is refused as not applicable', () => {
-      // Act
-      const result = refusal(['stuck', '--yes']);
-
-      // Assert
-      expect(result.message).to.equal('--yes does not apply to stuck');
-    });
-
-    it('given an unknown command or none, when parsed, then it is refused with usage', () => {
-      // Act
-      const unknown = refusal(['retry']);
-      const none = refusal([]);
-
-      // Assert
-      expect(unknown).to.deep.equal({
-        kind: 'refuse',
-        message: 'unknown command retry',
-        showUsage: true,
-      });
-      expect(none.message).to.equal('no command given');
-    });
-
-    it('given a value option without a value or twice, when parsed, then it is refused', () => {
-      // Act
-      const missing = refusal(['stuck', '--code']);
-      const followedByOption = refusal(['stuck', '--code', '--json']);
-      const twice = refusal(['stuck', '--code', 'A', '--code', 'B']);
-      const flagWithValue = refusal(['stuck', '--json=yes']);
-      const blank = refusal(['stuck', '--min-age', ' ']);
-
-      // Assert
-      expect(missing.message).to.equal('--code needs a value');
-      expect(followedByOption.message).to.equal('--code needs a value');
-      expect(twice.message).to.equal('--code given twice');
-      expect(flagWithValue.message).to.equal('--json takes no value');
-      expect(blank.message).to.equal('--min-age must not be empty');
-    });
-
-    it('given no token in options or environment, when parsed, then it is refused without usage', () => {
-      // Act
-      const result = refusal(['stuck'], {});
-
-      // Assert
-      expect(result.message).to.include('no admin token');
-      expect(result.message).to.include('ADMIN_TOKEN');
-      expect(result.showUsage).to.equal(false);
-    });
-
-    it('given an empty ADMIN_TOKEN, when parsed, then it counts as missing', () => {
-      // Act
-      const result = refusal(['dlq'], { ADMIN_TOKEN: '' });
-
-      // Assert
-      expect(result.message).to.include('no admin token');
-    });
-
-    it('given --token, --url and --json, when parsed, then the settings use them over the environment', () => {
-      // Act
-      const result = parseArgs(
-        ['dlq', '--token', 'other', '--url', 'http://coordinator:9000/', '--json'],
-        { ADMIN_TOKEN: 'secret', ORDER_SERVICE_PORT: '8100' },
-      );
-
-      // Assert
-      expect(result).to.deep.equal({
-        kind: 'run',
-        command: { kind: 'dlq' },
-        settings: { url: 'http://coordinator:9000', token: 'other', json: true },
-      });
-    });
-
-    it('given no --url, when parsed, then the URL comes from ORDER_SERVICE_PORT or 8000', () => {
-      // Act
-      const custom = parseArgs(['dlq'], { ADMIN_TOKEN: 't', ORDER_SERVICE_PORT: '8100' });
-      const fallback = parseArgs(['dlq'], { ADMIN_TOKEN: 't', ORDER_SERVICE_PORT: '' });
-
-      // Assert
-      expect(custom).to.have.nested.property('settings.url', 'http://127.0.0.1:8100');
-      expect(fallback).to.have.nested.property('settings.url', 'http://127.0.0.1:8000');
-    });
-
-    it('given a --url that is not http(s), when parsed, then it is refused', () => {
-      // Act
-      const result = refusal(['dlq', '--url', 'localhost:8000']);
-
-      // Assert
-      expect(result.message).to.equal('--url must be an http(s) URL: localhost:8000');
-    });
-  });
-
-  describe('buildRequest', () => {
-    it('given stuck with filters, when built, then it is a GET with the STUCK query', () => {
-      // Act
-      const request = buildRequest(
-        command([
-          'stuck',
-          '--step',
-          'payment',
-          '--code',
-          'A B&C',
-          '--min-age',
-          '5',
-          '--limit',
-          '2',
-        ]),
-      );
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'GET',
-        path: '/admin/sagas?status=STUCK&step=payment&code=A+B%26C&min_age_seconds=5&limit=2',
-      });
-    });
-
-    it('given stuck without filters, when built, then only the status is queried', () => {
-      // Act
-      const request = buildRequest(command(['stuck']));
-
-      // Assert
-      expect(request).to.deep.equal({ method: 'GET', path: '/admin/sagas?status=STUCK' });
-    });
-
-    it('given replay with reason and actor, when built, then both go in the body', () => {
-      // Act
-      const request = buildRequest(command(['replay', sagaId, '--reason', 'r', '--actor', 'a']));
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'POST',
-        path: `/admin/sagas/${sagaId}/replay`,
-        body: { reason: 'r', actor: 'a' },
-      });
-    });
-
-    it('given replay --dry-run of an id with reserved characters, when built, then the id is encoded and dry_run queried', () => {
-      // Act
-      const request = buildRequest(command(['replay', 'a/b?c', '--dry-run']));
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'POST',
-        path: '/admin/sagas/a%2Fb%3Fc/replay?dry_run=true',
-        body: {},
-      });
-    });
-
-    it('given replay --all with filters, when built, then the filters use the API names', () => {
-      // Act
-      const request = buildRequest(
-        command([
-          'replay',
-          '--all',
-          '--step',
-          'payment',
-          '--min-age',
-          '0',
-          '--dry-run',
-          '--reason',
-          'r',
-        ]),
-      );
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'POST',
-        path: '/admin/sagas/replay?dry_run=true',
-        body: { step: 'payment', min_age_seconds: 0, reason: 'r' },
-      });
-    });
-
-    it('given cancel, when built, then it posts to the cancel route', () => {
-      // Act
-      const request = buildRequest(command(['cancel', sagaId, '--actor', 'ana']));
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'POST',
-        path: `/admin/sagas/${sagaId}/cancel`,
-        body: { actor: 'ana' },
-      });
-    });
-
-    it('given dlq, when built, then it is a GET of the queues', () => {
-      // Act
-      const request = buildRequest(command(['dlq']));
-
-      // Assert
-      expect(request).to.deep.equal({ method: 'GET', path: '/admin/dlq' });
-    });
-
-    it('given dlq replay with message ids, when built, then the ids go in the body', () => {
-      // Act
-      const request = buildRequest(
-        command(['dlq', 'replay', 'payment.commands.dlq', '--message', 'm1', '--message', 'm2']),
-      );
-
-      // Assert
-      expect(request).to.deep.equal({
-        method: 'POST',
-        path: '/admin/dlq/payment.commands.dlq/replay',
-        body: { message_ids: ['m1', 'm2'] },
-      });
-    });
-
-    it('given dlq replay without message ids, when built, then the body is empty to replay all', () => {
-      // Act
-      const request = buildRequest(command(['dlq', 'replay', 'q/1']));
-
-      // Assert
-      expect(request).to.deep.equal({ method: 'POST', path: '/admin/dlq/q%2F1/replay', body: {} });
-    });
-
-    it('given dlq purge, when built, then it is a DELETE of the queue', () => {
-      // Act
-      const request = buildRequest(command(['dlq', 'purge', 'payment.commands.dlq', '--yes']));
-
-      // Assert
-      expect(request).to.deep.equal({ method: 'DELETE', path: '/admin/dlq/payment.commands.dlq' });
-    });
-
-    it('given faults and faults add, when built, then the rule is posted as given', () => {
-      // Act
-      const list = buildRequest(command(['faults']));
-      const add = buildRequest(
-        command([
-          'faults',
-          'add',
-          '--target',
-          'payment',
-          '--mode',
-          'error',
-          '--probability',
-          '0.25',
-        ]),
-      );
-
-      // Assert
-      expect(list).to.deep.equal({ method: 'GET', path: '/admin/faults' });
-      expect(add).to.deep.equal({
-        method: 'POST',
-        path: '/admin/faults',
-        body: { target: 'payment', mode: 'error', probability: 0.25 },
-      });
-    });
-
-    it('given faults clear with and without --id, when built, then the id is a query parameter', () => {
-      // Act
-      const one = buildRequest(command(['faults', 'clear', '--id', 'a&b']));
-      const all = buildRequest(command(['faults', 'clear']));
-
-      // Assert
-      expect(one).to.deep.equal({ method: 'DELETE', path: '/admin/faults?id=a%26b' });
-      expect(all).to.deep.equal({ method: 'DELETE', path: '/admin/faults' });
-    });
-  });
-
-  describe('renderTable', () => {
-    it('given cells of different widths, when rendered, then columns are padded to the widest cell', () => {
-      // Act
-      const lines = renderTable(
-        [{ header: 'NAME' }, { header: 'N', align: 'right' }, { header: 'NOTE' }],
-        [
-          ['a', '5', 'x'],
-          ['longer', '123', ''],
-        ],
-      );
-
-      // Assert
-      expect(lines).to.deep.equal(['NAME      N  NOTE', 'a         5  x', 'longer  123']);
-    });
-
-    it('given no rows, when rendered, then only the header is left', () => {
-      // Act
-      const lines = renderTable([{ header: 'A' }, { header: 'B' }], []);
-
-      // Assert
-      expect(lines).to.deep.equal(['A  B']);
-    });
-  });
-
-  describe('truncate', () => {
-    it('given text longer than the limit, when truncated, then it ends with an ellipsis at the limit', () => {
-      // Act
-      const text = truncate('x'.repeat(70), 60);
-
-      // Assert
-      expect(text).to.have.length(60);
-      expect(text.endsWith('…')).to.equal(true);
-    });
-
-    it('given short text with line breaks, when truncated, then it is kept on one line', () => {
-      // Act
-      const text = truncate('line one\n  line two', 60);
-
-      // Assert
-      expect(text).to.equal('line one line two');
-    });
-  });
-
-  describe('formatAge', () => {
-    it('given ages across units, when formatted, then two units at most are shown', () => {
-      // Act
-      const ages = [0, 45, 60, 192, 3_599, 3_600, 7_530, 86_399, 90_000].map(formatAge);
-
-      // Assert
-      expect(ages).to.deep.equal([
-        '0s',
-        '45s',
-        '1m0s',
-        '3m12s',
-        '59m59s',
-        '1h0m',
-        '2h5m',
-        '23h59m',
-        '1d1h',
-      ]);
-    });
-
-    it('given a fractional, negative or missing age, when formatted, then it is floored or a dash', () => {
-      // Act
-      const ages = [12.9, -1, Number.NaN].map(formatAge);
-
-      // Assert
-      expect(ages).to.deep.equal(['12s', '-', '-']);
-    });
-  });
-
-  describe('rendering answers', () => {
-    it('given stuck sagas, when rendered, then the table shows code, human age and a truncated diagnosis', () => {
-      // Arrange
-      const diagnosis = `dead-lettered command: DECLINED — ${'card refused '.repeat(10)}`;
-
-      // Act
-      const text = renderStuck({
-        sagas: [
-          {
-            saga_id: sagaId,
-            order_id: 'cli-1',
-            step: 'payment',
-            reason: { step: 'payment', code: 'DECLINED', message: 'card refused' },
-            stuck_since: '2024-01-01T00:00:00.000Z',
-            age_seconds: 192,
-            diagnosis,
-          },
-          {
-            saga_id: 'b',
-            order_id: 'o-2',
-            step: null,
-            reason: null,
-            stuck_since: '2024-01-01T00:00:00.000Z',
-            age_seconds: 7_530,
-            diagnosis: 'no reply past its deadline',
-          },
-        ],
-        next_cursor: null,
-      });
-
-      // Assert
-      const lines = text.split('\n');
-      expect(lines[0]).to.match(/^SAGA\s+ORDER\s+STEP\s+CODE\s+AGE\s+DIAGNOSIS$/);
-      expect(lines[1]).to.include('DECLINED').and.include('3m12s');
-      expect(lines[1]).to.include(truncate(diagnosis, 60));
-      expect(lines[1]).not.to.include(diagnosis.trim());
-      expect(lines[2]).to.match(/^b\s+o-2\s+-\s+-\s+2h5m {2}no reply past its deadline$/);
-      expect(lines[1]!.indexOf('3m12s') + 5).to.equal(lines[2]!.indexOf('2h5m') + 4);
-    });
-
-    it('given no stuck saga, when rendered, then it says so', () => {
-      // Act
-      const text = renderStuck({ sagas: [], next_cursor: null });
-
-      // Assert
-      expect(text).to.equal('no stuck sagas');
-    });
-
-    it('given an applied replay, when described, then the line names saga, order and commands', () => {
-      // Act
-      const text = describeAction('replay', action());
-
-      // Assert
-      expect(text).to.equal(
-        `replay applied to saga ${sagaId} (order cli-1): sends payment.authorize (attempt 2); saga was STUCK`,
-      );
-    });
-
-    it('given a dry-run cancel, when described, then it says what would be sent', () => {
-      // Act
-      const text = describeAction('cancel', action({ result: 'dry_run', status: 'STUCK' }));
-
-      // Assert
-      expect(text).to.equal(
-        `cancel dry run on saga ${sagaId} (order cli-1): would send payment.authorize (attempt 2); saga is STUCK`,
-      );
-    });
-
-    it('given a rejected action, when described, then the reason replaces the commands', () => {
-      // Act
-      const text = describeAction(
-        'cancel',
-        action({ result: 'rejected', status: 'COMPLETED', commands: [], detail: 'not possible' }),
-      );
-
-      // Assert
-      expect(text).to.equal(`cancel rejected for saga ${sagaId} (order cli-1): not possible`);
-    });
-
-    it('given a bulk replay with a rejected saga, when rendered, then the rejection detail shows in COMMANDS', () => {
-      // Act
-      const text = renderBulk({
-        dry_run: false,
-        count: 1,
-        sagas: [
-          action(),
-          action({ saga_id: 'x', result: 'rejected', commands: [], detail: 'not STUCK' }),
-        ],
-      });
-
-      // Assert
-      const lines = text.split('\n');
-      expect(lines[0]).to.equal('replayed 1 saga');
-      expect(lines[1]).to.match(/^SAGA\s+ORDER\s+RESULT\s+COMMANDS$/);
-      expect(lines[2]).to.match(/applied\s+payment\.authorize \(attempt 2\)$/);
-      expect(lines[3]).to.match(/^x\s+cli-1\s+rejected\s+not STUCK$/);
-    });
-
-    it('given dead-letter queues, when rendered, then each queue is followed by its indented messages', () => {
-      // Act
-      const text = renderDlq({
-        queues: [
-          {
-            queue: 'payment.commands.dlq',
-            count: 2,
-            messages: [
-              {
-                message_id: 'm1',
-                saga_id: sagaId,
-                order_id: 'cli-1',
-                step: 'payment',
-                command: 'payment.authorize',
-                reason: 'DECLINED',
-                attempts: 4,
-                dead_lettered_at: '2024-01-01T00:00:00.000Z',
-                obsolete: false,
-              },
-            ],
-          },
-          { queue: 'shipping.commands.dlq', count: 0, messages: [] },
-        ],
-      });
-
-      // Assert
-      expect(text.split('\n')).to.deep.equal([
-        'QUEUE                  COUNT',
-        'payment.commands.dlq       2',
-        '    MESSAGE  ORDER  COMMAND            ATTEMPTS  REASON    OBSOLETE',
-        '    m1       cli-1  payment.authorize         4  DECLINED  no',
-        '    … 1 more message',
-        'shipping.commands.dlq      0',
-      ]);
-    });
-
-    it('given fault rules, when rendered, then latency, count and expiry default to dashes and never', () => {
-      // Act
-      const text = renderFaults({
+      const answer = {
         fault_injection: true,
         rules: [
-          {
-            id: 'r1',
-            target: 'payment',
-            mode: 'latency',
-            probability: 0.5,
-            latency_ms: 250,
-            count: 3,
-            created_at: '2024-01-01T00:00:00.000Z',
-            expires_at: '2024-01-01T00:01:00.000Z',
-          },
           {
             id: 'r2',
             target: 'shipping',
@@ -840,83 +745,220 @@ describe('admin CLI', () => {
             expires_at: null,
           },
         ],
-      });
+      };
+      api().get('/admin/faults').times(2).reply(200, answer);
+
+      // Act
+      const bare = await run(['faults']);
+      const list = await run(['faults', 'list']);
 
       // Assert
-      expect(text.split('\n')).to.deep.equal([
+      expect(bare.out).to.equal(list.out);
+      expect(bare.out.split('\n')).to.deep.equal([
         'fault injection: on',
-        'ID  TARGET    MODE     PROBABILITY  LATENCY  COUNT  EXPIRES',
-        'r1  payment   latency          0.5    250ms      3  2024-01-01T00:01:00.000Z',
-        'r2  shipping  error              1        -      -  never',
+        'ID  TARGET    MODE   PROBABILITY  LATENCY  COUNT  EXPIRES',
+        'r2  shipping  error            1        -      -  never',
       ]);
     });
 
-    it('given the answers of purge, dlq replay and faults clear, when rendered, then each is one sentence', () => {
+    it('given faults clear with and without --id, when run, then one rule or all are deleted', async () => {
+      // Arrange
+      api().delete('/admin/faults').query({ id: 'a&b' }).reply(200, { removed: 1 });
+      api().delete('/admin/faults').reply(200, { removed: 0 });
+
       // Act
-      const purge = renderAnswer({ kind: 'dlq-purge', queue: 'q' }, { queue: 'q', purged: 3 });
-      const replay = renderAnswer(
-        { kind: 'dlq-replay', queue: 'q', messageIds: [] },
-        { queue: 'q', replayed: 1, messages: [], resumed_sagas: [sagaId] },
-      );
-      const clear = renderAnswer({ kind: 'faults-clear' }, { removed: 1 });
+      const one = await run(['faults', 'clear', '--id', 'a&b']);
+      const all = await run(['faults', 'clear']);
 
       // Assert
-      expect(purge).to.equal('purged 3 messages from q');
-      expect(replay).to.equal(`replayed 1 message from q; resumed 1 saga: ${sagaId}`);
-      expect(clear).to.equal('removed 1 fault rule');
+      expect(one.out).to.equal('removed 1 fault rule');
+      expect(all.out).to.equal('removed 0 fault rules');
+    });
+
+    it('given a bad mode, probability, ttl or a latency rule without its latency, when added, then each is a usage error naming the option', async () => {
+      // Arrange
+      const base = ['faults', 'add', '--target', 'payment'];
+
+      // Act
+      const results = await Promise.all([
+        run([...base, '--mode', 'explode', '--probability', '1']),
+        run([...base, '--mode', 'error', '--probability', '1.5']),
+        run([...base, '--mode', 'error', '--probability', '1', '--ttl', '0']),
+        run([...base, '--mode', 'latency', '--probability', '1']),
+        run([...base, '--mode', 'error']),
+      ]);
+
+      // Assert
+      expect(results.map((r) => r.code)).to.deep.equal([2, 2, 2, 2, 2]);
+      expect(results.map((r) => r.err)).to.satisfy((errors: string[]) =>
+        [
+          /--mode <mode>.*explode.*error, decline, timeout, crash, latency/,
+          /--probability <p>.*must be a number ≥ 0 and ≤ 1/,
+          /--ttl <seconds>.*must be a number > 0 and ≤ 86400/,
+          /--mode latency needs --latency-ms/,
+          /--probability <p>' not specified/,
+        ].every((pattern, i) => pattern.test(errors[i]!)),
+      );
     });
   });
 
-  describe('failures', () => {
-    it('given a problem answer, when formatted, then it reads error: status title: detail', () => {
-      // Act
-      const text = formatFailure({
-        status: 404,
-        statusText: 'Not Found',
-        body: { type: 'x', title: 'Not Found', status: 404, detail: 'no saga abc' },
-      });
-
-      // Assert
-      expect(text).to.equal('error: 404 Not Found: no saga abc');
-    });
-
-    it('given a problem with validation errors the detail lacks, when formatted, then they are listed', () => {
-      // Act
-      const text = formatFailure({
-        status: 400,
-        statusText: 'Bad Request',
-        body: { title: 'Bad Request', detail: 'invalid', errors: ['invalid', 'limit: too big'] },
-      });
-
-      // Assert
-      expect(text).to.equal('error: 400 Bad Request: invalid\n  - limit: too big');
-    });
-
-    it('given a non-JSON error body, when formatted, then the status text and body are shown', () => {
-      // Act
-      const text = formatFailure({
-        status: 502,
-        statusText: 'Bad Gateway',
-        body: '<html>\nbad</html>',
-      });
-
-      // Assert
-      expect(text).to.equal('error: 502 Bad Gateway: <html> bad</html>');
-    });
-
-    it('given a refused connection, when described, then the cause code and URL are named', () => {
+  describe('usage and failures', () => {
+    it('given --help, help or no command, when run, then the usage lists the commands and needs no token', async () => {
       // Arrange
-      const error = new TypeError('fetch failed', {
-        cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
-      });
+      const io = () => fakeIo({ env: {} });
 
       // Act
-      const text = describeFetchError('http://127.0.0.1:8000', error);
+      const help = await runCli(['--help'], io());
+      const helpCommand = await runCli(['help'], io());
+      const none = io();
+      const noCommand = await runCli([], none);
 
       // Assert
-      expect(text).to.equal(
-        'error: cannot reach http://127.0.0.1:8000 (ECONNREFUSED); is the coordinator running?',
+      expect([help, helpCommand, noCommand]).to.deep.equal([0, 0, 2]);
+      expect(none.stderr.join('\n')).to.match(
+        /stuck[\s\S]*replay[\s\S]*cancel[\s\S]*dlq[\s\S]*faults/,
       );
+    });
+
+    it('given an unknown command or option, or a bad value, when run, then it is a usage error', async () => {
+      // Act
+      const results = await Promise.all([
+        run(['retry']),
+        run(['stuck', '--verbose']),
+        run(['stuck', '--yes']),
+        run(['stuck', '--limit', '501']),
+        run(['stuck', '--step', 'billing']),
+      ]);
+
+      // Assert
+      expect(results.map((r) => r.code)).to.deep.equal([2, 2, 2, 2, 2]);
+      expect(results.map((r) => r.err.split('\n')[0])).to.deep.equal([
+        "error: unknown command 'retry'",
+        "error: unknown option '--verbose'",
+        "error: unknown option '--yes'",
+        "error: option '--limit <n>' argument '501' is invalid. It must be an integer ≥ 1 and ≤ 500.",
+        "error: option '--step <step>' argument 'billing' is invalid. Allowed choices are payment, inventory, shipping.",
+      ]);
+    });
+
+    it('given no token in options or environment, when run, then it is a usage error naming ADMIN_TOKEN', async () => {
+      // Act
+      const missing = await run(['dlq'], fakeIo({ env: {} }));
+      const empty = await run(['dlq'], fakeIo({ env: { ADMIN_TOKEN: '' } }));
+
+      // Assert
+      expect([missing.code, empty.code]).to.deep.equal([2, 2]);
+      expect(missing.err).to.equal(
+        'error: no admin token: pass --token or set ADMIN_TOKEN (or put it in .env)',
+      );
+    });
+
+    it('given --token, when run, then it is sent instead of the environment', async () => {
+      // Arrange
+      nock(coordinator, { reqheaders: { authorization: 'Bearer other' } })
+        .get('/admin/dlq')
+        .reply(200, { queues: [] });
+
+      // Act
+      const { code } = await run(['dlq', '--token', 'other']);
+
+      // Assert
+      expect(code).to.equal(0);
+    });
+
+    it('given the shared options before the command, when run, then they apply as after it', async () => {
+      // Arrange
+      const answer = { queues: [] };
+      api().get('/admin/dlq').reply(200, answer);
+      const io = fakeIo();
+
+      // Act
+      const code = await runCli(['--json', '--url', coordinator, 'dlq'], io);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(JSON.parse(io.stdout.join('\n'))).to.deep.equal(answer);
+    });
+
+    it('given no --url, when run, then the coordinator is on 127.0.0.1 at ORDER_SERVICE_PORT', async () => {
+      // Arrange
+      nock('http://127.0.0.1:8100').get('/admin/dlq').reply(200, { queues: [] });
+      const env: CliEnv = { ADMIN_TOKEN: 'secret', ORDER_SERVICE_PORT: '8100' };
+
+      // Act
+      const code = await runCli(['dlq'], fakeIo({ env }));
+
+      // Assert
+      expect(code).to.equal(0);
+    });
+
+    it('given a --url that is not http(s), when run, then it is a usage error', async () => {
+      // Act
+      const code = await runCli(['dlq', '--url', 'localhost:8000'], fakeIo());
+
+      // Assert
+      expect(code).to.equal(2);
+    });
+
+    it('given a problem with validation errors the detail lacks, when it answers, then they are listed', async () => {
+      // Arrange
+      api()
+        .get('/admin/sagas')
+        .query(true)
+        .reply(400, {
+          title: 'Bad Request',
+          detail: 'invalid',
+          errors: ['invalid', 'limit: too big'],
+        });
+
+      // Act
+      const { code, err } = await run(['stuck']);
+
+      // Assert
+      expect(code).to.equal(1);
+      expect(err).to.equal('error: 400 Bad Request: invalid\n  - limit: too big');
+    });
+
+    it('given a server that is not the coordinator, when it answers, then the operator is asked about --url', async () => {
+      // Arrange
+      api().get('/admin/dlq').reply(200, '<html>hello</html>');
+      api().get('/admin/faults').reply(502, '<html>\nbad gateway</html>');
+
+      // Act
+      const html = await run(['dlq']);
+      const gateway = await run(['faults']);
+
+      // Assert
+      expect(html.code).to.equal(1);
+      expect(html.err).to.equal(
+        `error: the answer of ${coordinator} is not JSON; is --url the coordinator?`,
+      );
+      expect(gateway.err).to.equal('error: 502 Bad Gateway: <html> bad gateway</html>');
+    });
+
+    it('given no coordinator listening, when run, then it names the address and the cause', async () => {
+      // Arrange
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      nock.enableNetConnect('127.0.0.1');
+
+      // Act
+      const io = fakeIo();
+      const code = await runCli(['dlq', '--url', url], io);
+
+      // Assert
+      expect(code).to.equal(1);
+      expect(io.stderr).to.deep.equal([
+        `error: cannot reach ${url} (ECONNREFUSED); is the coordinator running?`,
+      ]);
     });
   });
 });
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
