@@ -27,6 +27,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `npm run admin -- dlq | head` closes the pipe early: that ends the output, not in a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     env: process.env,
     out: (text) => process.stdout.write(`${text}\n`),
