@@ -8,23 +8,20 @@ import type { ConsumeMessage } from 'amqplib';
 import { Database } from '../../lib/db';
 import { SIMULATE_HEADER } from '../../sagas/contracts/headers';
 import { Command, CommandType } from '../../sagas/contracts/messages';
+import { FaultMode, faultModes } from '../../sagas/contracts/order-request';
 import { ReplyDraft } from './replies';
-
-export type FaultMode = 'decline' | 'error' | 'timeout' | 'crash' | 'poison';
 
 export interface Simulation {
   mode: FaultMode;
   times?: number;
 }
 
-const modes: readonly FaultMode[] = ['decline', 'error', 'timeout', 'crash', 'poison'];
-
 export function simulationIn(message: ConsumeMessage): Simulation | undefined {
   const raw = message.properties.headers?.[SIMULATE_HEADER] as unknown;
   if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return undefined;
   try {
     const value = JSON.parse(raw.toString()) as Partial<Simulation>;
-    if (!value.mode || !modes.includes(value.mode)) return undefined;
+    if (!value.mode || !faultModes.includes(value.mode)) return undefined;
     const times = Number.isInteger(value.times) && value.times! > 0 ? value.times : undefined;
     return times === undefined ? { mode: value.mode } : { mode: value.mode, times };
   } catch {

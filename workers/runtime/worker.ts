@@ -22,13 +22,8 @@ import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { RetryPolicy, deadLetter, deliveryAttempt, routeTechnicalFailure } from './failure-routing';
 import { sleep } from '../../lib/backoff';
 import { FaultRuleListener } from './fault-rules';
-import {
-  FaultMode,
-  SimulatedFailure,
-  faultForDelivery,
-  simulatedDecline,
-  simulationIn,
-} from './faults';
+import { FaultMode } from '../../sagas/contracts/order-request';
+import { SimulatedFailure, faultForDelivery, simulatedDecline, simulationIn } from './faults';
 import { claimCommands, findReplies, storeReplies } from './processed-commands';
 import { ReplyDraft, replyMessage, replyTo, retryNotice } from './replies';
 
