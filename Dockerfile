@@ -2,20 +2,24 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# No lifecycle scripts yet: `prepare` compiles the sources, which are copied below.
+RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
 
 # --- runtime: production dependencies and compiled code only ---
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# The flags of every service process (lib/node-flags.ts), for whichever service a container runs.
+ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# No lifecycle scripts: the compiled code comes from the build stage, without TypeScript here.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 # 8000 coordinator, 8001 payment, 8002 inventory, 8003 shipping.
 EXPOSE 8000 8001 8002 8003
 # Other entry points: dist/workers/payment/main.js, dist/workers/inventory/main.js,
 # dist/workers/shipping/main.js, dist/scripts/start.js.
-CMD ["node", "--max-semi-space-size=64", "dist/coordinator/main.js"]
+CMD ["node", "dist/coordinator/main.js"]

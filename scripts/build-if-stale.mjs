@@ -1,0 +1,69 @@
+/**
+ * Compiles the TypeScript sources to dist/ only when one of them changed since the last build,
+ * so that `npm start`, `npm run start:*`, the admin CLI and the other scripts start at once when
+ * nothing changed (`npm ci` builds through `prepare`), and still run the current code after an
+ * edit. Plain JavaScript on purpose: it runs before anything is compiled.
+ *
+ * A change is a source file or a directory (a file added, removed or renamed) under the build's
+ * `include` folders, or a tsconfig file, with a modification time after the build stamp.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const project = path.join(root, 'tsconfig.build.json');
+// tsc rewrites its incremental state on every build that changes anything.
+const stamp = path.join(root, 'dist', '.tsbuildinfo');
+
+/** The newest modification time of a TypeScript file or directory at or below `entry`. */
+function newestChange(entry) {
+  const stat = statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return entry.endsWith('.ts') ? stat.mtimeMs : 0;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(entry)) {
+    newest = Math.max(newest, newestChange(path.join(entry, name)));
+  }
+  return newest;
+}
+
+function sourcesChangedSince(builtAt) {
+  const { include } = JSON.parse(readFileSync(project, 'utf8'));
+  const inputs = [
+    project,
+    path.join(root, 'tsconfig.json'),
+    ...include.map((p) => path.join(root, p)),
+  ];
+  return inputs.some((input) => {
+    const stat = statSync(input, { throwIfNoEntry: false });
+    const changed = stat?.isDirectory() ? newestChange(input) : (stat?.mtimeMs ?? 0);
+    return changed > builtAt;
+  });
+}
+
+function build() {
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    process.stderr.write('dist/ is out of date and TypeScript is not installed: run npm ci\n');
+    return 1;
+  }
+  process.stderr.write('sources changed since the last build: compiling to dist/\n');
+  const { status } = spawnSync(process.execPath, [tsc, '-p', project], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (status !== 0) return status ?? 1;
+  // A source touched without a change leaves tsc's state as it was: move the stamp past it.
+  const now = new Date();
+  utimesSync(stamp, now, now);
+  return 0;
+}
+
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+process.exitCode = builtAt > 0 && !sourcesChangedSince(builtAt) ? 0 : build();
