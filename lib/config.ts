@@ -87,6 +87,14 @@ export interface Config {
   readonly logLevel: string;
 }
 
+/** The variable that sets each service's HTTP port, for messages an operator acts on. */
+export const portVariables: Readonly<Record<keyof Config['ports'], string>> = {
+  coordinator: 'ORDER_SERVICE_PORT',
+  payment: 'PAYMENT_SERVICE_PORT',
+  inventory: 'INVENTORY_SERVICE_PORT',
+  shipping: 'SHIPPING_SERVICE_PORT',
+};
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);

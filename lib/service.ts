@@ -1,14 +1,18 @@
 /**
- * The life of one service process: validate config, serve health at once (503 until ready),
- * wait for PostgreSQL (creating and migrating the database) and RabbitMQ (declaring the
- * topology at every reconnect), then start the service's consumers and loops. SIGINT/SIGTERM
- * stop everything in reverse order, letting in-flight batches settle.
+ * The life of one service process: validate config, take the HTTP port and serve health at
+ * once (503 until ready), wait for PostgreSQL (creating and migrating the database) and
+ * RabbitMQ (declaring the topology at every reconnect), then start the service's consumers and
+ * loops. SIGINT/SIGTERM stop everything in reverse order, letting in-flight batches settle.
+ *
+ * A start that cannot succeed however often it is retried (a bad setting, the port taken by
+ * another process) ends at once with one line and an exit code the `npm start` supervisor
+ * does not restart on (lib/exit-codes.ts).
  */
 import express, { Router } from 'express';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { retryForever } from './backoff';
-import { Config, ConfigError, loadConfig } from './config';
+import { Config, ConfigError, loadConfig, portVariables } from './config';
 import {
   Database,
   checkDatabase,
@@ -16,8 +20,10 @@ import {
   ensureDatabaseExists,
   migrateToLatest,
 } from './db';
+import { exitCodes } from './exit-codes';
 import { opsRouter } from './http/ops';
 import { problemHandler, sendProblem } from './http/problem';
+import { isPortInUse, listen } from './listen';
 import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
 import { BrokerConnection, brokerAddress, connectBroker } from './messaging/connection';
@@ -57,17 +63,25 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   });
   const registry = createRegistry(definition.name);
   const databaseName = definition.database(config);
+  // No connection is opened until the first query.
   const db = createDatabase(config.postgres, databaseName, {
     warn: (message) => logger.warn('database client', { detail: message }),
     error: (message) => logger.warn('database client', { detail: message }),
   });
-  const broker = connectBrokerLogged(config, logger);
-  const context: ServiceContext = { config, logger, db, broker, registry };
-
-  let ready = false;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The port first: a second copy of a service must stop before it touches the queues.
+  const port = definition.port(config);
+  const server = await listenOrExit(app, port, definition.name, logger);
+  logger.info('http listening', { port });
+
+  // From here to the first await nothing can interleave: no request is handled before every
+  // handler below is mounted.
+  let ready = false;
+  const broker = connectBrokerLogged(config, logger);
+  const context: ServiceContext = { config, logger, db, broker, registry };
+  const parts = definition.create(context);
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
   );
@@ -75,11 +89,8 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
     if (ready) return next();
     sendProblem(res, { status: 503, title: 'Service Unavailable', detail: 'starting' });
   });
-  const parts = definition.create(context);
   app.use(definition.routes(parts, context));
   app.use(problemHandler((error) => logger.error('request failed', describeError(error))));
-  const server = await listen(app, definition.port(config));
-  logger.info('http listening', { port: definition.port(config) });
 
   const stoppables: Stoppable[] = [];
   installShutdown(logger, async () => {
@@ -126,7 +137,7 @@ function readConfigOrExit(service: string): Config {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     createLogger(service).error('invalid configuration', { problems: error.problems });
-    process.exit(78); // EX_CONFIG: the supervisor does not restart a misconfigured service
+    process.exit(exitCodes.configuration);
   }
 }
 
@@ -154,12 +165,20 @@ function connectBrokerLogged(config: Config, logger: Logger): BrokerConnection {
   });
 }
 
-function listen(app: express.Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '0.0.0.0', () => resolve(server));
-    server.once('error', reject);
-    server.keepAliveTimeout = 65_000;
-  });
+async function listenOrExit(
+  app: express.Express,
+  port: number,
+  service: string,
+  logger: Logger,
+): Promise<Server> {
+  try {
+    return await listen(app, port);
+  } catch (error) {
+    if (!isPortInUse(error)) throw error;
+    const variable = portVariables[service as keyof typeof portVariables];
+    logger.error('port already in use', { port, ...(variable ? { variable } : {}) });
+    process.exit(exitCodes.portInUse);
+  }
 }
 
 function installShutdown(logger: Logger, stop: () => Promise<void>): void {

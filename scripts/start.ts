@@ -1,12 +1,14 @@
 /**
  * `npm start`: runs the coordinator and the three workers as child processes, restarts a child
  * that dies (at once, backing off only when it crash-loops), and stops them all on SIGINT or
- * SIGTERM. A child that exits with 78 (bad configuration) stops the whole system instead.
+ * SIGTERM. A child that exits with a code restarting cannot help (a bad setting, refused
+ * credentials, its port taken) stops the whole system instead, with that code.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { permanentExitCodes } from '../lib/exit-codes';
 import { serviceNodeFlags } from '../lib/node-flags';
 
 const services = {
@@ -17,7 +19,6 @@ const services = {
 } as const;
 type ServiceName = keyof typeof services;
 
-const CONFIG_ERROR = 78;
 const STABLE_AFTER_MS = 10_000;
 
 loadDotenv({ quiet: true });
@@ -41,12 +42,13 @@ function launch(name: ServiceName, crashes = 0): void {
     },
   );
   children.set(name, child);
+  log('info', 'child started', { child: name, pid: child.pid });
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (stopping) return;
-    if (code === CONFIG_ERROR) {
-      log('error', 'child has a configuration error; stopping', { child: name });
-      return stopAll(1);
+    if (code !== null && permanentExitCodes.includes(code)) {
+      log('error', 'child cannot start; stopping', { child: name, code });
+      return stopAll(code);
     }
     const crashLooping = Date.now() - startedAt < STABLE_AFTER_MS;
     const count = crashLooping ? crashes + 1 : 0;
