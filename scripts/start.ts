@@ -85,7 +85,27 @@ function log(level: string, message: string, fields: Record<string, unknown>): v
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+/**
+ * Stops everything when the process that started this one is gone: `kill <pid of npm>` ends
+ * npm and its shell without a signal reaching this process, and the four services would go on
+ * serving as orphans. Node offers no parent-death signal; an orphan sees its parent id change.
+ */
+function stopWithParent(checkEveryMs: number): void {
+  const parent = process.ppid;
+  if (parent <= 1) return; // already adopted by init: there is no parent to lose
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    log('warn', 'parent process gone; stopping', { parent_pid: parent });
+    stopAll();
+  }, checkEveryMs);
+  watch.unref();
+}
+
+// The terminal or pipe may close with the parent; a failed log write must not stop the stop.
+process.stdout.on('error', () => undefined);
 process.on('SIGINT', () => stopAll());
 process.on('SIGTERM', () => stopAll());
+stopWithParent(1_000);
 for (const name of Object.keys(services) as ServiceName[]) launch(name);
 log('info', 'supervisor started', { children: Object.keys(services), pid: process.pid });
