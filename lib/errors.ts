@@ -42,3 +42,22 @@ export class PoisonMessageError extends Error {
     this.name = 'PoisonMessageError';
   }
 }
+
+/**
+ * PostgreSQL refusing this user or its rights: no such role (28000), a wrong password (28P01),
+ * no right to create the database (42501), no database to connect to (3D000).
+ */
+const refusedByPostgres = new Set(['28000', '28P01', '42501', '3D000']);
+
+/**
+ * The database or the broker refuses these credentials or this user's rights. Unlike a lost
+ * connection this is not transient: nothing changes until an operator fixes the configuration.
+ * amqplib's handshake errors carry no code, only the broker's reply text: ACCESS_REFUSED for a
+ * login, NOT_ALLOWED for a virtual host the user may not open (or that does not exist).
+ */
+export function isAccessRefused(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && refusedByPostgres.has(code)) return true;
+  return /\bACCESS[_-]REFUSED\b|\bNOT_ALLOWED\b/.test(error.message);
+}

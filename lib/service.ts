@@ -4,30 +4,24 @@
  * RabbitMQ (declaring the topology at every reconnect), then start the service's consumers and
  * loops. SIGINT/SIGTERM stop everything in reverse order, letting in-flight batches settle.
  *
- * A start that cannot succeed however often it is retried (a bad setting, the port taken by
- * another process) ends at once with one line and an exit code the `npm start` supervisor
- * does not restart on (lib/exit-codes.ts).
+ * A start that cannot succeed however often it is retried (a bad setting, refused credentials,
+ * the port taken by another process) ends at once with one line and an exit code the `npm
+ * start` supervisor does not restart on (lib/exit-codes.ts).
  */
 import express, { Router } from 'express';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { retryForever } from './backoff';
 import { Config, ConfigError, loadConfig, portVariables } from './config';
-import {
-  Database,
-  checkDatabase,
-  createDatabase,
-  ensureDatabaseExists,
-  migrateToLatest,
-} from './db';
+import { Database, checkDatabase, createDatabase } from './db';
 import { exitCodes } from './exit-codes';
 import { opsRouter } from './http/ops';
 import { problemHandler, sendProblem } from './http/problem';
 import { isPortInUse, listen } from './listen';
 import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
-import { BrokerConnection, brokerAddress, connectBroker } from './messaging/connection';
+import { BrokerConnection, brokerAddress } from './messaging/connection';
 import { buildTopology, declareTopology } from './messaging/topology';
+import { connectBrokerLogged, databaseAddress, prepareDatabase } from './service-connections';
 
 export interface ServiceContext {
   config: Config;
@@ -79,7 +73,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   // From here to the first await nothing can interleave: no request is handled before every
   // handler below is mounted.
   let ready = false;
-  const broker = connectBrokerLogged(config, logger);
+  const broker = connectBrokerLogged(config, logger, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
   const parts = definition.create(context);
   app.use(
@@ -100,20 +94,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
     await db.destroy();
   });
 
-  const address = `postgres://${config.postgres.host}:${config.postgres.port}/${databaseName}`;
-  await retryForever(
-    async () => {
-      await ensureDatabaseExists(config.postgres, databaseName);
-      await migrateToLatest(db, definition.migrationsDirectory);
-    },
-    (error, attempt, delayMs) =>
-      logger.error('database unreachable', {
-        address,
-        attempt,
-        retry_in_ms: delayMs,
-        ...describeError(error),
-      }),
-  );
+  await prepareDatabase(config, db, databaseName, definition.migrationsDirectory, logger);
   const topology = topologyFor(config);
   const topologyChannel = broker.createChannel({
     setup: (channel: Parameters<typeof declareTopology>[0]) => declareTopology(channel, topology),
@@ -123,7 +104,10 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   // Serve before consuming: a worker's first command may need its own routes (the simulator).
   ready = true;
   stoppables.push(...(await definition.start(parts, context)));
-  logger.info('service ready', { database: address, broker: brokerAddress(config.rabbitmq) });
+  logger.info('service ready', {
+    database: databaseAddress(config, databaseName),
+    broker: brokerAddress(config.rabbitmq),
+  });
 }
 
 /** The topology every service declares: one delayed-retry level per allowed retry. */
@@ -139,30 +123,6 @@ function readConfigOrExit(service: string): Config {
     createLogger(service).error('invalid configuration', { problems: error.problems });
     process.exit(exitCodes.configuration);
   }
-}
-
-function connectBrokerLogged(config: Config, logger: Logger): BrokerConnection {
-  const address = brokerAddress(config.rabbitmq);
-  let failures = 0;
-  return connectBroker(config.rabbitmq, {
-    onConnect: () => {
-      failures = 0;
-      logger.info('broker connected', { address });
-    },
-    onDisconnect: (error) =>
-      logger.warn('broker disconnected', { address, ...describeError(error) }),
-    onConnectFailed: (error) => {
-      failures += 1;
-      // One line per outage, then one every 30 failed attempts: the retry continues silently.
-      if (failures === 1 || failures % 30 === 0) {
-        logger.error('broker unreachable', {
-          address,
-          attempts: failures,
-          ...describeError(error),
-        });
-      }
-    },
-  });
 }
 
 async function listenOrExit(

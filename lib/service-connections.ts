@@ -1,0 +1,93 @@
+/**
+ * A service's two connections at start, with the lines an operator acts on. A backing service
+ * that cannot be reached is waited for (retried with backoff, said once per outage); one that
+ * refuses the configured user is a configuration error that waiting cannot fix, so the service
+ * says so in one line naming the address and user (never the password) and exits.
+ */
+import { retryForever } from './backoff';
+import { Config } from './config';
+import { Database, ensureDatabaseExists, migrateToLatest } from './db';
+import { isAccessRefused } from './errors';
+import { exitCodes } from './exit-codes';
+import { Logger, describeError } from './logger';
+import { BrokerConnection, brokerAddress, connectBroker } from './messaging/connection';
+
+export function databaseAddress(config: Config, database: string): string {
+  return `postgres://${config.postgres.host}:${config.postgres.port}/${database}`;
+}
+
+/** Resolves once `database` exists and is migrated; exits when PostgreSQL refuses the user. */
+export async function prepareDatabase(
+  config: Config,
+  db: Database,
+  database: string,
+  migrationsDirectory: string,
+  logger: Logger,
+): Promise<void> {
+  const address = databaseAddress(config, database);
+  await retryForever(
+    async () => {
+      await ensureDatabaseExists(config.postgres, database);
+      await migrateToLatest(db, migrationsDirectory);
+    },
+    (error, attempt, delayMs) => {
+      if (isAccessRefused(error)) {
+        exitWithLine(logger, 'database access refused', {
+          address,
+          user: config.postgres.user,
+          ...describeError(error),
+        });
+      }
+      logger.error('database unreachable', {
+        address,
+        attempt,
+        retry_in_ms: delayMs,
+        ...describeError(error),
+      });
+    },
+  );
+}
+
+/**
+ * Connects to the broker. Until `started()` holds, a refused login
+ * ends the process; afterwards (credentials changed under a running service) it is logged and
+ * retried like an outage, so that work in flight is not dropped.
+ */
+export function connectBrokerLogged(
+  config: Config,
+  logger: Logger,
+  started: () => boolean,
+): BrokerConnection {
+  const address = brokerAddress(config.rabbitmq);
+  const user = config.rabbitmq.user;
+  let failures = 0;
+  return connectBroker(config.rabbitmq, {
+    onConnect: () => {
+      failures = 0;
+      logger.info('broker connected', { address });
+    },
+    onDisconnect: (error) =>
+      logger.warn('broker disconnected', { address, ...describeError(error) }),
+    onConnectFailed: (error) => {
+      const refused = isAccessRefused(error);
+      if (refused && !started()) {
+        exitWithLine(logger, 'broker access refused', { address, user, ...describeError(error) });
+      }
+      failures += 1;
+      // One line per outage, then one every 30 failed attempts: the retry continues silently.
+      if (failures === 1 || failures % 30 === 0) {
+        logger.error(refused ? 'broker access refused' : 'broker unreachable', {
+          address,
+          user,
+          attempts: failures,
+          ...describeError(error),
+        });
+      }
+    },
+  });
+}
+
+function exitWithLine(logger: Logger, message: string, fields: Record<string, unknown>): never {
+  logger.error(message, fields);
+  process.exit(exitCodes.configuration);
+}
