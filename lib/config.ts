@@ -4,6 +4,7 @@
  */
 import Ajv from 'ajv';
 import { config as loadDotenv } from 'dotenv';
+import { LogFormat, logFormats } from './log-format';
 
 const identifier = { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' } as const;
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -44,6 +45,7 @@ const envSchema = {
       enum: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
       default: 'info',
     },
+    LOG_FORMAT: { type: 'string', enum: logFormats, default: 'json' },
   },
 } as const;
 
@@ -85,6 +87,7 @@ export interface Config {
   readonly faultInjection: boolean;
   readonly adminToken: string;
   readonly logLevel: string;
+  readonly logFormat: LogFormat;
 }
 
 /** The variable that sets each service's HTTP port, for messages an operator acts on. */
@@ -166,6 +169,7 @@ function toConfig(e: Parsed): Config {
     faultInjection: e.FAULT_INJECTION === 'on',
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT as LogFormat,
   };
 }
 

@@ -1,16 +1,22 @@
-/** winston JSON logs: one stable message per line, ids as fields (saga_id, order_id, ...). */
+/**
+ * winston logs: one stable message per line, ids as fields (saga_id, order_id, ...). JSON by
+ * default, for log collectors; `pretty` for a person at a terminal.
+ */
 import winston from 'winston';
+import { LogFormat, prettyLine } from './log-format';
 
 export type Logger = winston.Logger;
 
-export function createLogger(service: string, level = 'info'): Logger {
+export function createLogger(service: string, level = 'info', format: LogFormat = 'json'): Logger {
   return winston.createLogger({
     level,
     defaultMeta: { service },
     format: winston.format.combine(
       winston.format.timestamp(),
       winston.format.errors({ stack: true }),
-      winston.format.json(),
+      format === 'pretty'
+        ? winston.format.printf((info) => prettyLine(info))
+        : winston.format.json(),
     ),
     transports: [new winston.transports.Console({ stderrLevels: ['error'] })],
   });

@@ -11,6 +11,7 @@
 import express, { Router } from 'express';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { accessLog } from './access-log';
 import { Config, ConfigError, loadConfig, portVariables } from './config';
 import { Database, checkDatabase, createDatabase } from './db';
 import { exitCodes } from './exit-codes';
@@ -50,7 +51,7 @@ export interface ServiceDefinition<TParts> {
 
 export async function runService<TParts>(definition: ServiceDefinition<TParts>): Promise<void> {
   const config = readConfigOrExit(definition.name);
-  const logger = createLogger(definition.name, config.logLevel);
+  const logger = createLogger(definition.name, config.logLevel, config.logFormat);
   process.on('unhandledRejection', (error) => {
     logger.error('unhandled rejection', describeError(error));
     process.exit(1);
@@ -76,6 +77,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   const broker = connectBrokerLogged(config, logger, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
   const parts = definition.create(context);
+  app.use(accessLog(logger));
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
   );

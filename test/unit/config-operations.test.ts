@@ -1,7 +1,22 @@
 import { expect } from 'chai';
-import { loadConfig, portVariables } from '../../lib/config';
+import { ConfigError, loadConfig, portVariables } from '../../lib/config';
 
 describe('config — ports and logging', () => {
+  it('given no LOG_FORMAT, when loaded, then logs are JSON', () => {
+    expect(loadConfig({}).logFormat).to.equal('json');
+  });
+
+  it('given LOG_FORMAT=pretty, when loaded, then logs are pretty', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+  });
+
+  it('given an unknown LOG_FORMAT, when loaded, then it fails naming the variable', () => {
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' }))
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.satisfies((problems: string[]) => problems.some((p) => p.startsWith('LOG_FORMAT')));
+  });
+
   it('given each service port variable, when loaded, then portVariables names the variable that set it', () => {
     const env = {
       ORDER_SERVICE_PORT: '9100',

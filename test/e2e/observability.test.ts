@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { request } from '../helpers/api';
+import { createNamespace, TEST_ADMIN_TOKEN } from '../helpers/namespace';
+import { ServiceName, System } from '../helpers/system';
+import { waitFor } from '../helpers/wait';
+
+type LogLine = Record<string, unknown>;
+
+function logLines(system: System, service: ServiceName): LogLine[] {
+  return readFileSync(system.logPath(service), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+describe('operator logs (all four services as processes)', function () {
+  this.timeout(60_000);
+  let system: System;
+  let api: string;
+
+  before(async function () {
+    system = new System(await createNamespace('observe', { LOG_LEVEL: 'debug' }));
+    await system.start();
+    api = system.url('coordinator');
+  });
+
+  after(async () => {
+    await system?.stop();
+  });
+
+  it('given requests with and without the admin token, when the debug log is read, then each has an access line and the token is nowhere', async () => {
+    await request(`${api}/admin/sagas?status=STUCK`, { token: TEST_ADMIN_TOKEN });
+    await request(`${api}/orders/no-such-order`);
+
+    const lines = await waitFor(
+      'access lines for both requests',
+      async () => logLines(system, 'coordinator').filter((l) => l.message === 'http request'),
+      (found) => found.some((l) => l.path === '/orders/no-such-order'),
+    );
+
+    expect(lines.find((l) => l.path === '/admin/sagas')).to.include({
+      level: 'debug',
+      method: 'GET',
+      status: 200,
+    });
+    expect(lines.find((l) => l.path === '/orders/no-such-order')).to.include({ status: 404 });
+    expect(lines.every((l) => typeof l.duration_ms === 'number')).to.equal(true);
+    expect(readFileSync(system.logPath('coordinator'), 'utf8')).to.not.include(TEST_ADMIN_TOKEN);
+  });
+});
