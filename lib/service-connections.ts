@@ -10,7 +10,12 @@ import { Database, ensureDatabaseExists, migrateToLatest } from './db';
 import { isAccessRefused } from './errors';
 import { exitCodes } from './exit-codes';
 import { Logger, describeError } from './logger';
-import { BrokerConnection, brokerAddress, connectBroker } from './messaging/connection';
+import {
+  BrokerConnection,
+  brokerAddress,
+  connectBroker,
+  connectionName,
+} from './messaging/connection';
 
 export function databaseAddress(config: Config, database: string): string {
   return `postgres://${config.postgres.host}:${config.postgres.port}/${database}`;
@@ -49,42 +54,47 @@ export async function prepareDatabase(
 }
 
 /**
- * Connects to the broker. Until `started()` holds, a refused login
+ * Connects to the broker under the service's name. Until `started()` holds, a refused login
  * ends the process; afterwards (credentials changed under a running service) it is logged and
  * retried like an outage, so that work in flight is not dropped.
  */
 export function connectBrokerLogged(
   config: Config,
   logger: Logger,
+  service: string,
   started: () => boolean,
 ): BrokerConnection {
   const address = brokerAddress(config.rabbitmq);
   const user = config.rabbitmq.user;
   let failures = 0;
-  return connectBroker(config.rabbitmq, {
-    onConnect: () => {
-      failures = 0;
-      logger.info('broker connected', { address });
+  return connectBroker(
+    config.rabbitmq,
+    {
+      onConnect: () => {
+        failures = 0;
+        logger.info('broker connected', { address });
+      },
+      onDisconnect: (error) =>
+        logger.warn('broker disconnected', { address, ...describeError(error) }),
+      onConnectFailed: (error) => {
+        const refused = isAccessRefused(error);
+        if (refused && !started()) {
+          exitWithLine(logger, 'broker access refused', { address, user, ...describeError(error) });
+        }
+        failures += 1;
+        // One line per outage, then one every 30 failed attempts: the retry continues silently.
+        if (failures === 1 || failures % 30 === 0) {
+          logger.error(refused ? 'broker access refused' : 'broker unreachable', {
+            address,
+            user,
+            attempts: failures,
+            ...describeError(error),
+          });
+        }
+      },
     },
-    onDisconnect: (error) =>
-      logger.warn('broker disconnected', { address, ...describeError(error) }),
-    onConnectFailed: (error) => {
-      const refused = isAccessRefused(error);
-      if (refused && !started()) {
-        exitWithLine(logger, 'broker access refused', { address, user, ...describeError(error) });
-      }
-      failures += 1;
-      // One line per outage, then one every 30 failed attempts: the retry continues silently.
-      if (failures === 1 || failures % 30 === 0) {
-        logger.error(refused ? 'broker access refused' : 'broker unreachable', {
-          address,
-          user,
-          attempts: failures,
-          ...describeError(error),
-        });
-      }
-    },
-  });
+    connectionName(service),
+  );
 }
 
 function exitWithLine(logger: Logger, message: string, fields: Record<string, unknown>): never {

@@ -74,7 +74,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   // From here to the first await nothing can interleave: no request is handled before every
   // handler below is mounted.
   let ready = false;
-  const broker = connectBrokerLogged(config, logger, () => ready);
+  const broker = connectBrokerLogged(config, logger, definition.name, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
   const parts = definition.create(context);
   app.use(accessLog(logger));

@@ -5,6 +5,7 @@
  */
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import type { Writable } from 'node:stream';
 
 export interface BrokerSettings {
@@ -35,9 +36,21 @@ export interface BrokerEvents {
   onConnectFailed(error: unknown): void;
 }
 
-export function connectBroker(settings: BrokerSettings, events: BrokerEvents): BrokerConnection {
+/**
+ * The name the broker shows for a connection (management UI, `rabbitmqctl list_connections`):
+ * which program it is, on which host, in which process.
+ */
+export function connectionName(program: string): string {
+  return `order-saga ${program}@${os.hostname()}:${process.pid}`;
+}
+
+export function connectBroker(
+  settings: BrokerSettings,
+  events: BrokerEvents,
+  name: string,
+): BrokerConnection {
   const connection = amqp.connect([brokerUrl(settings)], {
-    connectionOptions: { noDelay: true },
+    connectionOptions: { noDelay: true, clientProperties: { connection_name: name } },
     reconnectTimeInSeconds: 1,
   });
   // amqp-connection-manager emits 'error'-less events; keep listeners from leaking warnings.

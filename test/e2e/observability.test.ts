@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { request } from '../helpers/api';
-import { createNamespace, TEST_ADMIN_TOKEN } from '../helpers/namespace';
+import { createNamespace, management, TEST_ADMIN_TOKEN } from '../helpers/namespace';
 import { ServiceName, System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
 
@@ -14,7 +14,7 @@ function logLines(system: System, service: ServiceName): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
-describe('operator logs (all four services as processes)', function () {
+describe('operator logs and broker connection names (all four services as processes)', function () {
   this.timeout(60_000);
   let system: System;
   let api: string;
@@ -47,5 +47,24 @@ describe('operator logs (all four services as processes)', function () {
     expect(lines.find((l) => l.path === '/orders/no-such-order')).to.include({ status: 404 });
     expect(lines.every((l) => typeof l.duration_ms === 'number')).to.equal(true);
     expect(readFileSync(system.logPath('coordinator'), 'utf8')).to.not.include(TEST_ADMIN_TOKEN);
+  });
+
+  it('given the four services, when the broker lists their connections, then each is named after its service', async () => {
+    const path = `/api/vhosts/${encodeURIComponent(system.namespace.vhost)}/connections`;
+
+    // The management API lists a connection once its statistics are in (about 5 s).
+    const connections = await waitFor(
+      'the four services to be listed by the broker',
+      async () =>
+        (await management('GET', path)) as Array<{ client_properties: Record<string, unknown> }>,
+      (listed) => listed.length >= 4,
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+
+    const programs = connections
+      .map((c) => String(c.client_properties.connection_name))
+      .map((name) => /^order-saga (\w+)@.+:\d+$/.exec(name)?.[1] ?? name)
+      .sort();
+    expect(programs).to.deep.equal(['coordinator', 'inventory', 'payment', 'shipping']);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Config } from '../../lib/config';
 import { Database, createDatabase, ensureDatabaseExists, migrateToLatest } from '../../lib/db';
-import { BrokerConnection, connectBroker } from '../../lib/messaging/connection';
+import { BrokerConnection, connectBroker, connectionName } from '../../lib/messaging/connection';
 import { declareTopology } from '../../lib/messaging/topology';
 import { topologyFor } from '../../lib/service';
 
@@ -18,11 +18,15 @@ export async function migratedDatabase(config: Config, role: DatabaseRole): Prom
 }
 
 export async function connectedBroker(config: Config): Promise<BrokerConnection> {
-  const broker = connectBroker(config.rabbitmq, {
-    onConnect: () => undefined,
-    onDisconnect: () => undefined,
-    onConnectFailed: () => undefined,
-  });
+  const broker = connectBroker(
+    config.rabbitmq,
+    {
+      onConnect: () => undefined,
+      onDisconnect: () => undefined,
+      onConnectFailed: () => undefined,
+    },
+    connectionName('test'),
+  );
   const topology = topologyFor(config);
   const channel = broker.createChannel({ setup: (ch: Channel) => declareTopology(ch, topology) });
   await channel.waitForConnect();
