@@ -18,7 +18,8 @@ import { sagaMetrics } from './metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxRelay } from './outbox-relay';
 import { replyHandler } from './reply-consumer';
-import { SagaRunner } from './saga-runner';
+import { sagaLifeLog } from './saga-life-log';
+import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
 
@@ -44,7 +45,14 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     onPublished: (count) => metrics.published.inc(count),
   });
   const wake = () => relay.wake();
-  const runner = new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, metrics.observer);
+  const life = sagaLifeLog(logger);
+  const observer: TransitionObserver = {
+    onApplied(decision, createdAt) {
+      metrics.observer.onApplied(decision, createdAt);
+      life.observer.onApplied(decision, createdAt);
+    },
+  };
+  const runner = new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, observer);
   return {
     relay,
     runner,
@@ -56,8 +64,9 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     ),
     intake: new OrderIntake(
       db,
-      (created) => {
-        metrics.started.inc(created);
+      (accepted) => {
+        metrics.started.inc(accepted.length);
+        life.accepted(accepted);
         wake();
       },
       {

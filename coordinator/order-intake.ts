@@ -39,6 +39,12 @@ interface NewSaga {
   stuck_since: string | null;
 }
 
+/** A saga this intake created, handed on after its commit (e.g. to count or log it). */
+export interface AcceptedSaga {
+  saga_id: string;
+  order_id: string;
+}
+
 const noTiming: SagaTiming = { deadline_at: null, deadline_token: null, stuck_since: null };
 
 export interface IntakeSettings {
@@ -51,7 +57,7 @@ export class OrderIntake {
 
   constructor(
     private readonly db: Database,
-    private readonly onCommitted: (outboxRows: number) => void,
+    private readonly onCommitted: (accepted: AcceptedSaga[]) => void,
     private readonly settings: IntakeSettings,
   ) {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
@@ -70,7 +76,10 @@ export class OrderIntake {
         planned.set(request.order_id, plan(request, hashes[index]!, now, this.settings));
     });
     const created = await insertNewSagas(this.db, [...planned.values()]);
-    if (created.size > 0) this.onCommitted(created.size);
+    const accepted = [...planned.values()]
+      .filter(({ saga }) => created.has(saga.saga_id))
+      .map(({ saga }) => ({ saga_id: saga.saga_id, order_id: saga.order_id }));
+    if (accepted.length > 0) this.onCommitted(accepted);
     const existing = [...planned.values()].some((p) => !created.has(p.saga.saga_id))
       ? await findOrdersByIds(this.db, [...planned.keys()])
       : new Map<string, OrderRow>();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { request } from '../helpers/api';
+import { OrderView, request } from '../helpers/api';
 import { createNamespace, management, TEST_ADMIN_TOKEN } from '../helpers/namespace';
 import { ServiceName, System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
@@ -27,6 +27,27 @@ describe('operator logs and broker connection names (all four services as proces
 
   after(async () => {
     await system?.stop();
+  });
+
+  it('given an order that completes, when the coordinator log is read, then it has one accepted and one completed line with the saga ids and a duration', async () => {
+    const orderId = `observe-${Date.now()}`;
+
+    const accepted = await request<OrderView>(`${api}/orders`, {
+      body: { order_id: orderId, user_id: '42', items: ['Book'], total: 20 },
+    });
+    expect(accepted.status).to.equal(202);
+    const sagaId = accepted.body.saga_id;
+    const completed = await waitFor(
+      `the coordinator to log that order ${orderId} completed`,
+      async () => logLines(system, 'coordinator').filter((l) => l.order_id === orderId),
+      (lines) => lines.some((l) => l.message === 'saga completed'),
+    );
+
+    const ids = { saga_id: sagaId, order_id: orderId, correlation_id: sagaId };
+    expect(completed.map((l) => l.message)).to.deep.equal(['saga accepted', 'saga completed']);
+    expect(completed[0]).to.include({ level: 'info', ...ids, status: 'PENDING' });
+    expect(completed[1]).to.include({ level: 'info', ...ids, status: 'COMPLETED' });
+    expect(completed[1]!.duration_ms).to.be.a('number').that.is.at.least(0);
   });
 
   it('given requests with and without the admin token, when the debug log is read, then each has an access line and the token is nowhere', async () => {
