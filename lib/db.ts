@@ -52,29 +52,40 @@ export function createDatabase(
   });
 }
 
-/** Creates `database` if it does not exist; safe when several services start at once. */
+/**
+ * Creates `database` if it does not exist; safe when several services start at once. True when
+ * this call created it.
+ */
 export async function ensureDatabaseExists(
   settings: PostgresSettings,
   database: string,
-): Promise<void> {
+): Promise<boolean> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`bad database name ${database}`);
   const client = new Client({ ...settings, database: 'postgres' });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) {
-      // An identifier cannot be a bound parameter; the name was checked against a strict pattern.
-      await client.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04' && error.code !== '23505') throw error; // created concurrently
-      });
-    }
+    if (found.rowCount !== 0) return false;
+    // An identifier cannot be a bound parameter; the name was checked against a strict pattern.
+    return await client.query(`CREATE DATABASE "${database}"`).then(
+      () => true,
+      (error: { code?: string }) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+        return false; // created concurrently
+      },
+    );
   } finally {
     await client.end();
   }
 }
 
-export async function migrateToLatest(db: Database, directory: string): Promise<void> {
-  await db.migrate.latest({ directory, loadExtensions: migrationExtensions });
+/** Applies the pending migrations of `directory`; returns their names, in order. */
+export async function migrateToLatest(db: Database, directory: string): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({
+    directory,
+    loadExtensions: migrationExtensions,
+  })) as [number, string[]];
+  return applied;
 }
 
 export async function migrateDown(db: Database, directory: string): Promise<void> {
