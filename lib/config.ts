@@ -90,6 +90,9 @@ export interface Config {
   readonly logFormat: LogFormat;
 }
 
+/** Every environment variable the services read. */
+export const configVariables: readonly string[] = Object.keys(envSchema.properties);
+
 /** The variable that sets each service's HTTP port, for messages an operator acts on. */
 export const portVariables: Readonly<Record<keyof Config['ports'], string>> = {
   coordinator: 'ORDER_SERVICE_PORT',

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig, portVariables } from '../../lib/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import { ConfigError, configVariables, loadConfig, portVariables } from '../../lib/config';
 
 describe('config — ports and logging', () => {
   it('given no LOG_FORMAT, when loaded, then logs are JSON', () => {
@@ -31,5 +34,12 @@ describe('config — ports and logging', () => {
         env[variable as keyof typeof env],
       );
     }
+  });
+
+  it('given .env.example, when loaded, then it names every variable and each value is the default', () => {
+    const example = parse(readFileSync(path.resolve(__dirname, '../../.env.example')));
+
+    expect(Object.keys(example).sort()).to.deep.equal([...configVariables].sort());
+    expect(loadConfig(example)).to.deep.equal(loadConfig({}));
   });
 });
