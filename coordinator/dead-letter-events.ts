@@ -7,6 +7,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import { Logger } from '../lib/logger';
 import { Outcome } from '../lib/messaging/batch-consumer';
+import { FIRST_DEATH_REASON_HEADER, deadLetterHeaders as h } from '../lib/messaging/headers';
 import { queues } from '../lib/messaging/topology';
 import { CommandType, commandTypes } from '../sagas/contracts/messages';
 import { SagaEvent, SagaRunner } from './saga-runner';
@@ -24,7 +25,7 @@ export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
       if (!notice) {
         logger.warn('dead letter without a saga', {
           message_id: message.properties.messageId,
-          origin_queue: header(message, 'x-origin-queue') ?? message.fields.routingKey,
+          origin_queue: header(message, h.originQueue) ?? message.fields.routingKey,
         });
       }
       return notice ? [notice] : [];
@@ -46,16 +47,16 @@ export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
 }
 
 function readNotice(message: ConsumeMessage): DeadLetterNotice | undefined {
-  const origin = header(message, 'x-origin-queue') ?? message.fields.routingKey;
+  const origin = header(message, h.originQueue) ?? message.fields.routingKey;
   if (origin === queues.coordinator) return undefined;
   const body = parseBody(message);
-  const sagaId = header(message, 'x-saga-id') || body?.saga_id;
-  const command = (header(message, 'x-command') || body?.type) as CommandType | undefined;
+  const sagaId = header(message, h.sagaId) || body?.saga_id;
+  const command = (header(message, h.command) || body?.type) as CommandType | undefined;
   if (!sagaId || !command || !commandTypes.includes(command)) return undefined;
-  const attempts = Number(header(message, 'x-attempts') ?? 1);
+  const attempts = Number(header(message, h.attempts) ?? 1);
   const death =
-    (message.properties.headers?.['x-first-death-reason'] as string | undefined) ?? 'rejected';
-  const code = header(message, 'x-error-code') ?? `BROKER_${death.toUpperCase()}`;
+    (message.properties.headers?.[FIRST_DEATH_REASON_HEADER] as string | undefined) ?? 'rejected';
+  const code = header(message, h.errorCode) ?? `BROKER_${death.toUpperCase()}`;
   return {
     sagaId,
     messageId: `dead-letter:${message.properties.messageId ?? ''}:${attempts}`,
@@ -66,7 +67,7 @@ function readNotice(message: ConsumeMessage): DeadLetterNotice | undefined {
         command,
         attempts,
         code,
-        message: header(message, 'x-error-message') ?? `dead-lettered by the broker (${death})`,
+        message: header(message, h.errorMessage) ?? `dead-lettered by the broker (${death})`,
       },
     },
   };

@@ -6,7 +6,13 @@
  */
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { BrokerConnection } from '../../lib/messaging/connection';
-import { ATTEMPT_HEADER } from '../../lib/messaging/headers';
+import {
+  ATTEMPT_HEADER,
+  FIRST_DEATH_REASON_HEADER,
+  LAST_ERROR_HEADER,
+  deadLetterHeaders as h,
+  isBrokerDeathHeader,
+} from '../../lib/messaging/headers';
 import { deadLetterQueueOf, exchanges, queues } from '../../lib/messaging/topology';
 
 const workQueues = [queues.payment, queues.inventory, queues.shipping, queues.coordinator];
@@ -102,14 +108,16 @@ async function takeAll(
 }
 
 /** The provenance of the last failure goes; the attempt count starts again. */
+const spentHeaders = new Set<string>([
+  ATTEMPT_HEADER,
+  LAST_ERROR_HEADER,
+  h.errorCode,
+  h.errorMessage,
+]);
+
 function freshHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(headers).filter(
-      ([key]) =>
-        key !== ATTEMPT_HEADER &&
-        !/^x-(first-|last-)?death/.test(key) &&
-        !key.startsWith('x-error'),
-    ),
+    Object.entries(headers).filter(([key]) => !spentHeaders.has(key) && !isBrokerDeathHeader(key)),
   );
 }
 
@@ -117,17 +125,16 @@ function view(message: GetMessage): DeadLetterView {
   const headers = message.properties.headers ?? {};
   const text = (name: string) =>
     headers[name] === undefined || headers[name] === '' ? null : String(headers[name]);
-  const code = text('x-error-code');
-  const detail = text('x-error-message');
+  const code = text(h.errorCode);
+  const detail = text(h.errorMessage);
   return {
     message_id: String(message.properties.messageId ?? ''),
-    saga_id: text('x-saga-id'),
-    order_id: text('x-order-id'),
-    step: text('x-step'),
-    command:
-      text('x-command') ?? (message.properties.type ? String(message.properties.type) : null),
-    reason: code ? `${code}${detail ? `: ${detail}` : ''}` : text('x-first-death-reason'),
-    attempts: headers['x-attempts'] === undefined ? null : Number(headers['x-attempts']),
-    dead_lettered_at: text('x-dead-lettered-at'),
+    saga_id: text(h.sagaId),
+    order_id: text(h.orderId),
+    step: text(h.step),
+    command: text(h.command) ?? (message.properties.type ? String(message.properties.type) : null),
+    reason: code ? `${code}${detail ? `: ${detail}` : ''}` : text(FIRST_DEATH_REASON_HEADER),
+    attempts: headers[h.attempts] === undefined ? null : Number(headers[h.attempts]),
+    dead_lettered_at: text(h.deadLetteredAt),
   };
 }

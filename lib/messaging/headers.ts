@@ -1,4 +1,31 @@
-/** Message headers the messaging layer itself reads and writes. */
+/**
+ * Message headers the messaging layer reads and writes, named once: the workers write them,
+ * the coordinator and the admin API read them back from dead letters.
+ */
 
 /** Deliveries of a message across delayed retries, this one included (absent on the first). */
 export const ATTEMPT_HEADER = 'x-attempt';
+/** The error of the delivery that sent a message to a delayed-retry queue. */
+export const LAST_ERROR_HEADER = 'x-last-error';
+
+/** The provenance every dead letter we publish ourselves carries. */
+export const deadLetterHeaders = {
+  originQueue: 'x-origin-queue',
+  deadLetterQueue: 'x-dead-letter-queue',
+  sagaId: 'x-saga-id',
+  orderId: 'x-order-id',
+  step: 'x-step',
+  command: 'x-command',
+  attempts: 'x-attempts',
+  errorCode: 'x-error-code',
+  errorMessage: 'x-error-message',
+  deadLetteredAt: 'x-dead-lettered-at',
+} as const;
+
+/** Written by RabbitMQ when it dead-letters a message itself (expired, rejected, over limit). */
+export const FIRST_DEATH_REASON_HEADER = 'x-first-death-reason';
+
+/** `x-death`, `x-first-death-*`, `x-last-death-*`: the broker's own dead-letter history. */
+export function isBrokerDeathHeader(name: string): boolean {
+  return /^x-(first-|last-)?death/.test(name);
+}

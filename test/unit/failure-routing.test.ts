@@ -1,17 +1,16 @@
 import type { ConsumeMessage } from 'amqplib';
 import { expect } from 'chai';
+import { Provenance } from '../../lib/messaging/dead-letter';
+import { RetryPolicy, retryDelayMs } from '../../lib/retry-schedule';
 import {
-  FailureInfo,
   FailureRoute,
-  RetryPolicy,
   deliveryAttempt,
-  retryDelayMs,
   routeTechnicalFailure,
 } from '../../workers/runtime/failure-routing';
 
 const queue = 'payment.commands';
 const policy: RetryPolicy = { maxRetryAttempts: 3, retryDelaySeconds: 5 };
-const failure: FailureInfo = {
+const failure: Provenance = {
   code: 'PROVIDER_UNAVAILABLE',
   message: 'payment provider answered 503',
   sagaId: '3b241101-e2bb-4255-8caf-4136c566a962',

@@ -19,7 +19,9 @@ import { decodeMessage } from '../../lib/messaging/decode';
 import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
-import { RetryPolicy, deadLetter, deliveryAttempt, routeTechnicalFailure } from './failure-routing';
+import { deadLetterOf } from '../../lib/messaging/dead-letter';
+import { RetryPolicy } from '../../lib/retry-schedule';
+import { deliveryAttempt, routeTechnicalFailure } from './failure-routing';
 import { sleep } from '../../lib/backoff';
 import { FaultRuleListener } from './fault-rules';
 import { FaultMode } from '../../sagas/contracts/order-request';
@@ -125,7 +127,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
         });
         const attempts = deliveryAttempt(message);
         outgoing.push(
-          deadLetter(message, queue, attempts, { code: 'POISON', message: reason.error }),
+          deadLetterOf(message, queue, attempts, { code: 'POISON', message: reason.error }),
         );
         return [];
       }
@@ -253,7 +255,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     text: string,
   ): OutgoingMessage {
     logger.error('command dead-lettered', { ...idsOf(command), code });
-    return deadLetter(message, queue, deliveryAttempt(message), {
+    return deadLetterOf(message, queue, deliveryAttempt(message), {
       code,
       message: text,
       sagaId: command.saga_id,
