@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram } from '../lib/metrics';
+import { batchSizeHistogram, returnedMessagesCounter } from '../lib/metrics';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
@@ -37,7 +37,8 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const metrics = sagaMetrics(registry);
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   const { host, port, user, password } = config.postgres;
-  const relay = new OutboxRelay(db, new ConfirmPublisher(broker), {
+  const onReturned = returnedMessagesCounter(registry);
+  const relay = new OutboxRelay(db, new ConfirmPublisher(broker, { onReturned }), {
     listen: () =>
       new Client({ host, port, user, password, database: config.postgres.databases.orders }),
     onError: (error, delayMs) =>
@@ -59,7 +60,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     metrics,
     actions: new OperatorActions(db, runner),
     deadLetters: new DeadLetterAdmin(broker),
-    faultRules: new FaultRules(db, new ConfirmPublisher(broker), (error) =>
+    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned }), (error) =>
       logger.warn('fault rule broadcast failed', describeError(error)),
     ),
     intake: new OrderIntake(

@@ -33,6 +33,21 @@ export function batchSizeHistogram(registry: Registry) {
   );
 }
 
+/**
+ * Messages the broker returned because no queue is bound for them. Each one is a failed
+ * publish that its sender keeps and retries; a non-zero rate means a broken topology.
+ */
+export function returnedMessagesCounter(registry: Registry) {
+  const returned = counter(
+    registry,
+    'order_saga_publish_returned_total',
+    'Messages the broker returned as unroutable (the publish failed and was kept)',
+    ['exchange', 'routing_key'],
+  );
+  return (message: { exchange: string; routingKey: string }) =>
+    returned.inc({ exchange: message.exchange, routing_key: message.routingKey });
+}
+
 /** A gauge read when scraped, e.g. queue depths fetched from the broker. */
 export function sampledGauge(
   registry: Registry,

@@ -68,6 +68,9 @@ export class FaultRules {
       body: Buffer.from(JSON.stringify(set)),
       messageId: randomUUID(),
       type: set.type,
+      // No worker listening yet is normal (none started, or FAULT_INJECTION off on them): a
+      // worker that starts later gets the set from the next rebroadcast.
+      mandatory: false,
     });
   }
 }

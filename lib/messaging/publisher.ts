@@ -2,8 +2,13 @@
  * Publishes with publisher confirms on a channel that survives reconnects. Publishing many
  * messages and awaiting all their confirms together keeps a window in flight, which is an
  * order of magnitude cheaper than waiting for each confirm in turn.
+ *
+ * Every message is mandatory unless it says otherwise: a message no queue is bound for (a queue
+ * deleted by hand, a wrong binding) is returned by the broker, and its confirm still arrives
+ * as an ack. Without this check such a message would count as delivered and be dropped.
  */
 import { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, Message } from 'amqplib';
 import { BrokerConnection } from './connection';
 
 export interface OutgoingMessage {
@@ -16,13 +21,51 @@ export interface OutgoingMessage {
   headers?: Record<string, unknown>;
   /** Per-message TTL in ms, used by delayed-retry queues. */
   expiration?: number;
+  /**
+   * False only where reaching no queue is normal, e.g. a broadcast that nobody listens to yet;
+   * otherwise a message the broker cannot route fails its publish.
+   */
+  mandatory?: boolean;
+}
+
+export interface ConfirmPublisherOptions {
+  publishTimeoutMs?: number;
+  /** Called once for each message the broker returned as unroutable (for metrics). */
+  onReturned?: (message: OutgoingMessage) => void;
+}
+
+/** The broker confirmed the message but routed it to no queue: it was not delivered. */
+export class UnroutableMessageError extends Error {
+  readonly code = 'NO_ROUTE';
+  constructor(
+    readonly messageId: string,
+    readonly exchange: string,
+    readonly routingKey: string,
+  ) {
+    super(
+      `message ${messageId} was returned unroutable: no queue is bound to ${exchange} for ${routingKey}`,
+    );
+    this.name = 'UnroutableMessageError';
+  }
 }
 
 export class ConfirmPublisher {
   private readonly channel: ChannelWrapper;
+  /** Mandatory publishes awaiting their confirm, by route; `returned` once the broker said so. */
+  private readonly inFlight = new Map<string, { count: number; returned: boolean }>();
 
-  constructor(connection: BrokerConnection, publishTimeoutMs = 15_000) {
-    this.channel = connection.createChannel({ confirm: true, publishTimeout: publishTimeoutMs });
+  constructor(
+    connection: BrokerConnection,
+    private readonly options: ConfirmPublisherOptions = {},
+  ) {
+    this.channel = connection.createChannel({
+      confirm: true,
+      publishTimeout: options.publishTimeoutMs ?? 15_000,
+      // Runs on every (re)connect, so each new channel reports its returns.
+      setup: (channel: ConfirmChannel) => {
+        channel.on('return', (message: Message) => this.markReturned(message));
+      },
+    });
   }
 
   /** Resolves once the broker has confirmed every message; rejects if any was not. */
@@ -31,19 +74,55 @@ export class ConfirmPublisher {
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
-    await this.channel.publish(message.exchange, message.routingKey, message.body, {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: message.messageId,
-      type: message.type,
-      correlationId: message.correlationId,
-      headers: message.headers,
-      timestamp: Math.floor(Date.now() / 1000),
-      ...(message.expiration === undefined ? {} : { expiration: String(message.expiration) }),
-    });
+    const mandatory = message.mandatory ?? true;
+    const key = routeKey(message.messageId, message.exchange, message.routingKey);
+    const tracked = mandatory ? this.track(key) : undefined;
+    try {
+      await this.channel.publish(message.exchange, message.routingKey, message.body, {
+        persistent: true,
+        mandatory,
+        contentType: 'application/json',
+        messageId: message.messageId,
+        type: message.type,
+        correlationId: message.correlationId,
+        headers: message.headers,
+        timestamp: Math.floor(Date.now() / 1000),
+        ...(message.expiration === undefined ? {} : { expiration: String(message.expiration) }),
+      });
+      // The broker sends basic.return before the ack of the same message, so it is known here.
+      if (tracked?.returned) {
+        this.options.onReturned?.(message);
+        throw new UnroutableMessageError(message.messageId, message.exchange, message.routingKey);
+      }
+    } finally {
+      if (tracked) this.untrack(key, tracked);
+    }
   }
 
   async close(): Promise<void> {
     await this.channel.close();
   }
+
+  private track(key: string): { count: number; returned: boolean } {
+    const entry = this.inFlight.get(key) ?? { count: 0, returned: false };
+    entry.count += 1;
+    this.inFlight.set(key, entry);
+    return entry;
+  }
+
+  private untrack(key: string, entry: { count: number; returned: boolean }): void {
+    entry.count -= 1;
+    if (entry.count === 0 && this.inFlight.get(key) === entry) this.inFlight.delete(key);
+  }
+
+  private markReturned(message: Message): void {
+    const { exchange, routingKey } = message.fields;
+    const key = routeKey(String(message.properties.messageId ?? ''), exchange, routingKey);
+    const entry = this.inFlight.get(key);
+    if (entry) entry.returned = true;
+  }
+}
+
+function routeKey(messageId: string, exchange: string, routingKey: string): string {
+  return `${messageId}\u0000${exchange}\u0000${routingKey}`;
 }

@@ -6,18 +6,19 @@ import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { exchanges, queues } from '../../lib/messaging/topology';
 import { OutboxRelay } from '../../coordinator/outbox-relay';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
-import { createNamespace } from '../helpers/namespace';
+import { createNamespace, management } from '../helpers/namespace';
 import { waitFor } from '../helpers/wait';
 
 describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
   this.timeout(30_000);
   let db: Database;
   let broker: BrokerConnection;
+  let namespace: Awaited<ReturnType<typeof createNamespace>>;
 
   before(async () => {
-    const { config } = await createNamespace('relay');
-    db = await migratedDatabase(config, 'orders');
-    broker = await connectedBroker(config);
+    namespace = await createNamespace('relay');
+    db = await migratedDatabase(namespace.config, 'orders');
+    broker = await connectedBroker(namespace.config);
   });
 
   after(async () => {
@@ -25,13 +26,13 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     await db?.destroy();
   });
 
-  const insertRows = async (count: number) => {
+  const insertRows = async (count: number, routingKey: string = queues.shipping) => {
     const ids = Array.from({ length: count }, () => randomUUID());
     await db('outbox').insert(
       ids.map((id) => ({
         message_id: id,
         exchange: exchanges.commands,
-        routing_key: queues.shipping,
+        routing_key: routingKey,
         type: 'relay.test',
         body: JSON.stringify({ id }),
         headers: {},
@@ -82,5 +83,47 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     const left = await db('outbox').whereIn('message_id', ids).count({ n: '*' });
     expect(Number(left[0]!.n)).to.equal(3);
     await db('outbox').whereIn('message_id', ids).delete();
+  });
+
+  it('given a command queue deleted by hand, when the relay publishes a command for it, then the row is kept and the return reported until the queue is declared again', async () => {
+    // Arrange
+    await management(
+      'DELETE',
+      `/api/queues/${encodeURIComponent(namespace.vhost)}/${queues.payment}`,
+    );
+    const returned: string[] = [];
+    const publisher = new ConfirmPublisher(broker, {
+      onReturned: (message) => returned.push(message.messageId),
+    });
+    const relay = new OutboxRelay(db, publisher);
+    const [id] = await insertRows(1, queues.payment);
+
+    // Act
+    const failure = await relay.runOnce().then(
+      (count) => new Error(`the relay published ${count} row(s) nobody can receive`),
+      (error: Error) => error,
+    );
+
+    // Assert
+    const kept = await db('outbox').where({ message_id: id }).count({ n: '*' });
+    expect(Number(kept[0]!.n), 'outbox rows kept').to.equal(1);
+    expect(failure.message).to.match(/returned|unroutable/i);
+    expect(returned).to.deep.equal([id]);
+
+    // Act: the topology is declared again, as any service does when it (re)connects
+    await connectedBroker(namespace.config).then((again) => again.close());
+    const consumer = await collect(broker, queues.payment);
+    const published = await relay.runOnce();
+
+    // Assert
+    expect(published).to.equal(1);
+    const [delivered] = await waitFor(
+      'the kept command to be delivered',
+      async () => consumer.received,
+      (received) => received.length >= 1,
+    );
+    await consumer.stop();
+    expect(String(delivered!.properties.messageId)).to.equal(id);
+    expect(Number((await db('outbox').count({ n: '*' }))[0]!.n)).to.equal(0);
   });
 });

@@ -1,7 +1,7 @@
 /** Runs a worker as a service: its command queue consumed in batches, its read API served. */
 import { Router } from 'express';
 import { describeError } from '../../lib/logger';
-import { batchSizeHistogram, counter, histogram } from '../../lib/metrics';
+import { batchSizeHistogram, counter, histogram, returnedMessagesCounter } from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { ServiceContext, runService } from '../../lib/service';
@@ -59,7 +59,9 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         handle: commandBatchHandler({
           queue: definition.queue,
           db,
-          publisher: new ConfirmPublisher(broker),
+          publisher: new ConfirmPublisher(broker, {
+            onReturned: returnedMessagesCounter(registry),
+          }),
           handler,
           policy: config,
           logger,
