@@ -5,6 +5,7 @@
 import Ajv from 'ajv';
 import { config as loadDotenv } from 'dotenv';
 import { LogFormat, logFormats } from './log-format';
+import { longestRetryDelayMs } from './retry-schedule';
 
 const identifier = { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' } as const;
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -128,7 +129,27 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     );
     throw new ConfigError(problems);
   }
-  return deepFreeze(toConfig(candidate as unknown as Parsed));
+  const config = toConfig(candidate as unknown as Parsed);
+  const timing = timingProblems(config);
+  if (timing.length > 0) throw new ConfigError(timing);
+  return deepFreeze(config);
+}
+
+/**
+ * A step must not time out while its command legitimately waits in a delayed-retry queue:
+ * the timeout would re-send it and put a second copy in flight. Each retry notice pushes the
+ * deadline back by the announced delay plus STEP_TIMEOUT_SECONDS, and a copy can wait longer
+ * than announced (up to the longest delay drawn for its retry level), so the step timeout must
+ * outlast the longest single retry wait.
+ */
+function timingProblems(config: Config): string[] {
+  const longestMs = longestRetryDelayMs(config);
+  if (config.stepTimeoutSeconds * 1000 > longestMs) return [];
+  return [
+    `STEP_TIMEOUT_SECONDS must be longer than the longest retry wait, ${longestMs / 1000} s ` +
+      `(RETRY_DELAY_SECONDS ${config.retryDelaySeconds} × 2^(MAX_RETRY_ATTEMPTS ` +
+      `${config.maxRetryAttempts} − 1) + 20 % jitter); it is ${config.stepTimeoutSeconds} s`,
+  ];
 }
 
 function toConfig(e: Parsed): Config {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { OrderView, TimelineEvent, TimelineView, request } from '../helpers/api';
-import { createNamespace, management } from '../helpers/namespace';
+import { TEST_ADMIN_TOKEN, createNamespace, management } from '../helpers/namespace';
 import { System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
 
@@ -312,5 +312,160 @@ describe('stuck sagas expire (all four services as processes)', function () {
     ).body.events.map((e) => e.type);
     expect(types.indexOf('SAGA_STUCK')).to.be.below(types.indexOf('COMPENSATION_STARTED'));
     expect(types[types.length - 1]).to.equal('SAGA_CANCELLED');
+  });
+});
+
+/**
+ * Retry timings where a step deadline armed by a send alone would fire during the retry
+ * schedule (0.5 + 1 + 2 s of retries, each up to 20 % longer, against a 2.5 s step timeout)
+ * while the longest single retry wait (2.4 s) stays within it: only retry notices that count
+ * after a replay keep a second copy of the command from being sent.
+ */
+const REPLAY_RETRIES = 3;
+
+describe('replays keep one copy in flight (all four services as processes)', function () {
+  this.timeout(90_000);
+  let system: System;
+  let api: string;
+  const admin = <T>(path: string, init: { method?: string; body?: unknown } = {}) =>
+    request<T>(`${api}${path}`, { ...init, token: TEST_ADMIN_TOKEN });
+
+  before(async () => {
+    system = new System(
+      await createNamespace('replays', {
+        MAX_RETRY_ATTEMPTS: String(REPLAY_RETRIES),
+        RETRY_DELAY_SECONDS: '0.5',
+        STEP_TIMEOUT_SECONDS: '2.5',
+      }),
+    );
+    await system.start();
+    api = system.url('coordinator');
+  });
+
+  afterEach(async () => {
+    await admin('/admin/faults', { method: 'DELETE' });
+  });
+
+  after(async () => {
+    await system?.stop();
+  });
+
+  const order = async (orderId: string) =>
+    (await request<OrderView>(`${api}/orders/${orderId}`)).body;
+  const untilStatus = (orderId: string, status: string, timeoutMs = 20_000) =>
+    waitFor(
+      `order ${orderId} to be ${status}`,
+      () => order(orderId),
+      (o) => o?.status === status,
+      { timeoutMs },
+    );
+  const timeline = async (orderId: string): Promise<TimelineEvent[]> =>
+    (await request<TimelineView>(`${api}/orders/${orderId}/timeline`)).body.events;
+  const replay = async (sagaId: string) => {
+    const answer = await admin<{ result: string }>(`/admin/sagas/${sagaId}/replay`, {
+      method: 'POST',
+      body: { reason: 'try again' },
+    });
+    expect(answer.body.result, JSON.stringify(answer.body)).to.equal('applied');
+  };
+  /** Waits until `service` reports `count` active runtime fault rules on its /metrics. */
+  const untilRulesApplied = (service: 'payment' | 'inventory', count: number) =>
+    waitFor(
+      `${service} to apply ${count} fault rule(s)`,
+      async () => {
+        const text = await (await fetch(`${system.url(service)}/metrics`)).text();
+        return Number(/^order_saga_fault_rules_active\{[^}]*\} (\d+)/m.exec(text)?.[1]);
+      },
+      (active) => active === count,
+    );
+  /** What happened to `command` after the operator's replay, and in all. */
+  const afterReplay = (events: TimelineEvent[], command: string) => {
+    const replayedAt = events.find((e) => e.type === 'ADMIN_REPLAY')!.seq;
+    const of = (type: string, since = 0) =>
+      events.filter((e) => e.type === type && e.seq > since && e.command === command);
+    return {
+      retriesAfterReplay: of('RETRY_SCHEDULED', replayedAt).map((e) => e.attempt),
+      deadLettersAfterReplay: of('DEAD_LETTERED', replayedAt).length,
+      deadLetters: of('DEAD_LETTERED').length,
+      sends: of('COMMAND_SENT').length,
+      timeouts: events.filter((e) => e.type === 'STEP_TIMED_OUT'),
+    };
+  };
+
+  it('given the force_fail order STUCK at payment, when it is replayed and fails again, then its retries are on the timeline, no step times out and each exhaustion dead-letters one copy', async () => {
+    // Arrange
+    const orderId = `999-${randomUUID().slice(0, 6)}`;
+    await request(`${api}/orders`, {
+      body: { order_id: orderId, user_id: '42', items: ['Laptop'], total: 2000, force_fail: true },
+    });
+    const stuck = await untilStatus(orderId, 'STUCK');
+
+    // Act
+    await replay(stuck.saga_id);
+    await waitFor(
+      'the replayed command to be dead-lettered',
+      () => timeline(orderId),
+      (events) => events.filter((e) => e.type === 'DEAD_LETTERED').length >= 2,
+      { timeoutMs: 20_000 },
+    );
+    await untilStatus(orderId, 'STUCK');
+
+    // Assert
+    const seen = afterReplay(await timeline(orderId), 'payment.authorize');
+    expect(seen.timeouts, 'STEP_TIMED_OUT entries').to.deep.equal([]);
+    expect(seen.retriesAfterReplay).to.deep.equal([1, 2, 3]);
+    expect(seen.deadLettersAfterReplay).to.equal(1);
+    expect(seen.deadLetters).to.equal(2);
+    expect(seen.sends, 'copies of payment.authorize sent').to.equal(2);
+  });
+
+  it('given a saga STUCK while voiding its payment, when it is replayed and the void fails again, then the compensation keeps one copy in flight too', async () => {
+    // Arrange: inventory answers slowly, so payment can be made to fail between
+    // its authorization and its void
+    await admin('/admin/faults', {
+      method: 'POST',
+      body: { target: 'inventory', mode: 'latency', latency_ms: 1_500, probability: 1 },
+    });
+    await untilRulesApplied('inventory', 1);
+    const orderId = `void-${randomUUID().slice(0, 6)}`;
+    await request(`${api}/orders`, {
+      body: { order_id: orderId, user_id: 'u', items: ['NoSuchThing'], total: 2 },
+    });
+    await untilStatus(orderId, 'PAYMENT_AUTHORIZED');
+    await admin('/admin/faults', {
+      method: 'POST',
+      body: { target: 'payment', mode: 'error', probability: 1 },
+    });
+    await untilRulesApplied('payment', 2);
+    const stuck = await untilStatus(orderId, 'STUCK');
+    expect(stuck.step).to.equal('payment');
+
+    // Act
+    await replay(stuck.saga_id);
+    await waitFor(
+      'the replayed void to be dead-lettered',
+      () => timeline(orderId),
+      (events) => events.filter((e) => e.type === 'DEAD_LETTERED').length >= 2,
+      { timeoutMs: 20_000 },
+    );
+    await untilStatus(orderId, 'STUCK');
+
+    // Assert
+    const seen = afterReplay(await timeline(orderId), 'payment.void');
+    expect(seen.timeouts, 'STEP_TIMED_OUT entries').to.deep.equal([]);
+    expect(seen.retriesAfterReplay).to.deep.equal([1, 2, 3]);
+    expect(seen.deadLettersAfterReplay).to.equal(1);
+    expect(seen.deadLetters).to.equal(2);
+    expect(seen.sends, 'copies of payment.void sent').to.equal(2);
+
+    // And once payment works again, a replay finishes the compensation
+    await admin('/admin/faults', { method: 'DELETE' });
+    await untilRulesApplied('payment', 0);
+    await replay(stuck.saga_id);
+    await untilStatus(orderId, 'CANCELLED');
+    const payments = await request<{ authorizations: Array<{ status: string }> }>(
+      `${system.url('payment')}/payments/${orderId}`,
+    );
+    expect(payments.body.authorizations.map((a) => a.status)).to.deep.equal(['VOIDED']);
   });
 });

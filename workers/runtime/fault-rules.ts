@@ -73,6 +73,12 @@ export class FaultRuleListener {
     }
   }
 
+  /** Rules this instance applies now: what an operator checks after adding one. */
+  activeRules(now = Date.now()): number {
+    return this.rules.filter((rule) => !rule.expires_at || Date.parse(rule.expires_at) > now)
+      .length;
+  }
+
   /** The rule that fires for this command now, if any (spending one of its count). */
   pick(command: Command, now = Date.now()): RuleHit | undefined {
     for (const rule of this.rules) {

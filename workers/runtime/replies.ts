@@ -1,5 +1,5 @@
 /** Builds reply envelopes: same saga, correlation and step as the command that caused them. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { OutgoingMessage } from '../../lib/messaging/publisher';
 import { exchanges, queues } from '../../lib/messaging/topology';
 import { Command, Reply, ReplyData, ReplyType } from '../../sagas/contracts/messages';
@@ -36,8 +36,11 @@ export function replyMessage(reply: Reply, traceparent?: string): OutgoingMessag
 
 /**
  * Tells the coordinator a command will be retried after `delayMs`, for its timeline and its
- * step deadline. The id is derived from the command and the retry, so a notice published
- * twice is applied once.
+ * step deadline. The id is derived from the delivered message and the retry: a redelivery of
+ * the same message gives the same notice, which the coordinator applies once, while a later
+ * send of the same command (a timeout re-send, an operator's replay) is a new message whose
+ * notices are new too. Deriving it from the command id instead made every notice after a
+ * replay a duplicate of one before it, so the step deadline was never pushed back.
  */
 export function retryNotice(
   command: Command,
@@ -55,7 +58,16 @@ export function retryNotice(
         message: retry.message.slice(0, 1024),
       },
     }),
-    message_id: `retry:${command.data.command_id}:${retry.retry}`,
+    message_id: noticeId(command.message_id, retry.retry),
   };
   return replyMessage(notice);
+}
+
+/** The envelope allows 128 characters: a message id too long to quote is digested. */
+const MAX_MESSAGE_ID = 128;
+
+function noticeId(messageId: string, retry: number): string {
+  const readable = `retry:${messageId}:${retry}`;
+  if (readable.length <= MAX_MESSAGE_ID) return readable;
+  return `retry:${createHash('sha256').update(messageId).digest('hex')}:${retry}`;
 }

@@ -1,7 +1,13 @@
 /** Runs a worker as a service: its command queue consumed in batches, its read API served. */
 import { Router } from 'express';
 import { describeError } from '../../lib/logger';
-import { batchSizeHistogram, counter, histogram, returnedMessagesCounter } from '../../lib/metrics';
+import {
+  batchSizeHistogram,
+  counter,
+  histogram,
+  returnedMessagesCounter,
+  sampledGauge,
+} from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { ServiceContext, runService } from '../../lib/service';
@@ -51,6 +57,13 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       );
       const faultRules = new FaultRuleListener(broker, logger);
       if (config.faultInjection) await faultRules.start();
+      sampledGauge(
+        registry,
+        'order_saga_fault_rules_active',
+        'Runtime fault rules this worker instance holds now (the set broadcast to every worker)',
+        [],
+        async () => [{ labels: {}, value: faultRules.activeRules() }],
+      );
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
