@@ -100,8 +100,6 @@ export class SagaRunner {
       return 'ignored';
     }
     const decision = decide(saga.snapshot, incoming.event);
-    if (!decision.accepted) return 'ignored';
-    const identity = { sagaId: saga.saga_id, orderId: saga.order_id };
     saga.timeline_seq = appendTimelineEntries(
       writes.timeline,
       saga.saga_id,
@@ -109,6 +107,13 @@ export class SagaRunner {
       decision.timeline,
       now.toISOString(),
     );
+    if (!decision.accepted) {
+      // Not applied, but recorded: the decider marks such an event late; only the timeline
+      // position of the saga moves.
+      if (decision.timeline.length > 0) writes.sagas.set(saga.saga_id, sagaUpdate(saga, decision));
+      return 'ignored';
+    }
+    const identity = { sagaId: saga.saga_id, orderId: saga.order_id };
     for (const intent of decision.commands) {
       const headers = faultHeaders(saga.faults, intent);
       writes.outbox.push(
@@ -117,21 +122,25 @@ export class SagaRunner {
     }
     saga.snapshot = decision.saga;
     Object.assign(saga, nextTiming(decision, saga, now, this.stepTimeoutMs));
-    writes.sagas.set(saga.saga_id, {
-      saga_id: saga.saga_id,
-      snapshot: decision.saga,
-      status: decision.status,
-      state: decision.state,
-      step: decision.step,
-      reason: decision.reason,
-      timeline_seq: saga.timeline_seq,
-      deadline_at: saga.deadline_at,
-      deadline_token: saga.deadline_token,
-      stuck_since: saga.stuck_since,
-    });
+    writes.sagas.set(saga.saga_id, sagaUpdate(saga, decision));
     applied.push({ decision, createdAt: saga.created_at });
     return 'applied';
   }
+}
+
+function sagaUpdate(saga: LockedSaga, decision: Decision): SagaUpdate {
+  return {
+    saga_id: saga.saga_id,
+    snapshot: saga.snapshot,
+    status: decision.status,
+    state: decision.state,
+    step: decision.step,
+    reason: decision.reason,
+    timeline_seq: saga.timeline_seq,
+    deadline_at: saga.deadline_at,
+    deadline_token: saga.deadline_token,
+    stuck_since: saga.stuck_since,
+  };
 }
 
 async function lockSagas(

@@ -53,6 +53,8 @@ export interface TimelineEntry {
   code?: string;
   message?: string;
   actor?: string;
+  /** An event the state no longer accepted: recorded as what it was, it changed nothing. */
+  late?: true;
 }
 
 /**
@@ -101,11 +103,38 @@ export function decide(stored: StoredSaga, event: OrderSagaEvent): Decision {
   const [next, actions] = transition(machine, current, event);
   if (next === current && actions.length === 0)
     return {
-      ...build(stored.version, stored.value, stored.context, [], event, []),
+      ...build(stored.version, stored.value, stored.context, [], event, lateEntries(event)),
       accepted: false,
       deadline: { kind: 'keep' },
     };
   return build(stored.version, next.value, next.context, actions, event, leadingEntries(event));
+}
+
+/**
+ * An event that came too late for the state (a retry notice after its step succeeded, a reply
+ * or dead letter of a command already settled, an operator's action overtaken) still happened:
+ * it goes on the timeline as what it is, marked late. The coordinator's own timers are left
+ * out: a timeout or an expiry the state no longer accepts was simply overtaken.
+ */
+function lateEntries(event: OrderSagaEvent): TimelineEntry[] {
+  switch (event.type) {
+    case 'step.timed_out':
+    case 'saga.stuck_expired':
+      return [];
+    case 'operator.replay':
+    case 'operator.cancel': {
+      const type = event.type === 'operator.replay' ? 'ADMIN_REPLAY' : 'ADMIN_CANCEL';
+      return [{ type, actor: event.data.actor, reason: event.data.reason, late: true }];
+    }
+    case 'command.retry_scheduled':
+    case 'command.dead_lettered': {
+      const type = event.type === 'command.retry_scheduled' ? 'RETRY_SCHEDULED' : 'DEAD_LETTERED';
+      const entry = { type, step: commandStep[event.data.command], command: event.data.command };
+      return [{ ...entry, ...failureDetails(event), late: true }];
+    }
+    default:
+      return leadingEntries(event).map((entry) => ({ ...entry, late: true }));
+  }
 }
 
 /** A reply is on the timeline as received before whatever it caused. */
@@ -189,16 +218,10 @@ function recordEntry(
       if (params.command) entry.attempt = context.attempts[params.command] ?? 1;
       break;
     case 'RETRY_SCHEDULED':
-      if (event?.type === 'command.retry_scheduled') {
-        const { retry, delay_ms, code, message, command_id } = event.data;
-        Object.assign(entry, { command_id, attempt: retry, delay_ms, code, message });
-      }
+      if (event?.type === 'command.retry_scheduled') Object.assign(entry, failureDetails(event));
       break;
     case 'DEAD_LETTERED':
-      if (event?.type === 'command.dead_lettered') {
-        const { attempts, code, message, command_id } = event.data;
-        Object.assign(entry, { command_id, attempt: attempts, code, message });
-      }
+      if (event?.type === 'command.dead_lettered') Object.assign(entry, failureDetails(event));
       break;
     case 'ADMIN_REPLAY':
     case 'ADMIN_CANCEL':
@@ -208,6 +231,18 @@ function recordEntry(
       break;
   }
   return entry;
+}
+
+/** What a retry notice or a dead letter tells about the failed command. */
+function failureDetails(
+  event: Extract<OrderSagaEvent, { type: 'command.retry_scheduled' | 'command.dead_lettered' }>,
+): Pick<TimelineEntry, 'command_id' | 'attempt' | 'delay_ms' | 'code' | 'message'> {
+  if (event.type === 'command.retry_scheduled') {
+    const { retry, delay_ms, code, message, command_id } = event.data;
+    return { command_id, attempt: retry, delay_ms, code, message };
+  }
+  const { attempts, code, message, command_id } = event.data;
+  return { command_id, attempt: attempts, code, message };
 }
 
 function commandIntent(context: OrderSagaContext, type: CommandType): CommandIntent {

@@ -125,4 +125,45 @@ describe('chaos invariant checker', () => {
       ),
     ).to.include(1);
   });
+
+  it('given a completed order with a retry notice recorded late after SAGA_COMPLETED, when checked, then there is no violation', () => {
+    const late = completed({
+      timeline: [
+        ...completedTimeline,
+        {
+          seq: 12,
+          type: 'RETRY_SCHEDULED',
+          step: 'shipping',
+          command: 'shipping.create',
+          late: true,
+        },
+      ],
+    });
+    expect(checkInvariants([late], books({ available: 8, reserved: 2 }))).to.deep.equal([]);
+  });
+
+  it('given the same entry after SAGA_COMPLETED without the late mark, when checked, then invariant 6 fails: the saga moved after it ended', () => {
+    const moved = completed({
+      timeline: [
+        ...completedTimeline,
+        { seq: 12, type: 'RETRY_SCHEDULED', step: 'shipping', command: 'shipping.create' },
+      ],
+    });
+    const violations = checkInvariants([moved], books({ available: 8, reserved: 2 }));
+    expect(violations.map((v) => [v.invariant, v.detail])).to.deep.equal([
+      [6, 'has events after it ended'],
+    ]);
+  });
+
+  it('given late entries, when checked, then they still count in the sequence: a gap at a late entry fails invariant 6', () => {
+    const gap = completed({
+      timeline: [
+        ...completedTimeline,
+        { seq: 13, type: 'REPLY_RECEIVED', step: 'shipping', late: true },
+      ],
+    });
+    expect(
+      checkInvariants([gap], books({ available: 8, reserved: 2 })).map((v) => v.detail),
+    ).to.deep.equal(['event 12 has seq 13']);
+  });
 });

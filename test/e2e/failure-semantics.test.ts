@@ -244,16 +244,67 @@ describe('failure semantics (all four services as processes)', function () {
   });
 
   describe('late and orphan replies', () => {
-    it('given a completed order, when an order with an unknown SKU follows, then the completed one never moves backwards', async () => {
-      const done = await submit({ items: ['Pen'], total: 2 });
-      await settled(done);
-      const before = await timeline(done);
+    it('given a completed order, when a late shipping.rejected for it arrives, then it is recorded as late and nothing else changes', async () => {
+      // Arrange
+      const orderId = await submit({ items: ['Pen'], total: 2 });
+      const order = await settled(orderId);
+      expect(order.status).to.equal('COMPLETED');
+      const before = await timeline(orderId);
+      const stockBefore = await stock('Pen');
+      const commandId = `${order.saga_id}/shipping.create`;
+      const late = {
+        message_id: randomUUID(),
+        type: 'shipping.rejected',
+        saga_id: order.saga_id,
+        order_id: orderId,
+        step: 'shipping',
+        attempt: 1,
+        correlation_id: order.saga_id,
+        causation_id: null,
+        occurred_at: new Date().toISOString(),
+        data: { command_id: commandId, code: 'NO_CARRIER', message: 'answered after the fact' },
+      };
 
-      const other = await submit({ items: ['NoSuchThing'], total: 2 });
-      await settled(other);
+      // Act
+      const published = (await management(
+        'POST',
+        `/api/exchanges/${encodeURIComponent(system.namespace.vhost)}/saga.replies/publish`,
+        {
+          routing_key: 'coordinator.replies',
+          payload: JSON.stringify(late),
+          payload_encoding: 'string',
+          properties: { message_id: late.message_id, type: late.type, delivery_mode: 2 },
+        },
+      )) as { routed: boolean };
+      const after = await waitFor(
+        'the late reply to be on the timeline',
+        () => timeline(orderId),
+        (events) => events.length > before.length,
+      );
 
-      expect(await timeline(done)).to.deep.equal(before);
-      expect((await request<OrderView>(`${api}/orders/${done}`)).body.status).to.equal('COMPLETED');
+      // Assert
+      expect(published.routed).to.equal(true);
+      expect(after.slice(0, before.length)).to.deep.equal(before);
+      const added = after.slice(before.length) as Array<TimelineEvent & { at: string }>;
+      expect(added.map(({ at: _at, ...entry }) => entry)).to.deep.equal([
+        {
+          seq: before.length + 1,
+          type: 'REPLY_RECEIVED',
+          step: 'shipping',
+          reply: 'shipping.rejected',
+          command_id: commandId,
+          late: true,
+        },
+      ]);
+      expect((await request<OrderView>(`${api}/orders/${orderId}`)).body).to.include({
+        status: 'COMPLETED',
+      });
+      expect(await stock('Pen')).to.deep.equal(stockBefore);
+      const shipments = await worker<{ shipments: Array<{ status: string }> }>(
+        'shipping',
+        `/shipments/${orderId}`,
+      );
+      expect(shipments.shipments.map((s) => s.status)).to.deep.equal(['CREATED']);
     });
   });
 });

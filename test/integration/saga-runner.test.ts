@@ -78,7 +78,7 @@ describe('saga runner (real PostgreSQL)', function () {
     expect(await stateOf(sagaId)).to.deep.equal(before);
   });
 
-  it('given an applied reply, when the same reply comes with a new message id, then it is recorded as ignored and changes nothing', async () => {
+  it('given an applied reply, when the same reply comes with a new message id, then it is ignored, changes no state and is on the timeline as a late reply', async () => {
     const sagaId = await startOrder();
     await runner.handle([authorized(sagaId)]);
     const before = await stateOf(sagaId);
@@ -87,7 +87,24 @@ describe('saga runner (real PostgreSQL)', function () {
     const outcomes = await runner.handle([late]);
 
     expect(outcomes).to.deep.equal(['ignored']);
-    expect(await stateOf(sagaId)).to.deep.equal(before);
+    const after = await stateOf(sagaId);
+    expect(after.saga.snapshot).to.deep.equal(before.saga.snapshot);
+    expect(after.saga.status).to.equal(before.saga.status);
+    expect(after.outbox).to.equal(before.outbox);
+    expect(after.timeline).to.equal(before.timeline + 1);
+    expect(after.saga.timeline_seq).to.equal(after.timeline);
+    const entry = await db('timeline')
+      .where({ saga_id: sagaId, seq: after.timeline })
+      .first('type', 'details');
+    expect(entry).to.deep.equal({
+      type: 'REPLY_RECEIVED',
+      details: {
+        step: 'payment',
+        reply: 'payment.authorized',
+        command_id: `${sagaId}/payment.authorize`,
+        late: true,
+      },
+    });
     const inbox = await db('inbox').where({ message_id: late.messageId }).first('outcome');
     expect(inbox.outcome).to.equal('ignored');
   });

@@ -91,6 +91,33 @@ function retryNotice(command: CommandType): OrderSagaEvent {
   };
 }
 
+/** The broker's or a worker's word that `command` was dead-lettered after its retries. */
+function deadLetterOf(command: CommandType): OrderSagaEvent {
+  return {
+    type: 'command.dead_lettered',
+    data: {
+      command_id: commandIdOf(sagaId, command),
+      command,
+      attempts: 4,
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'provider answered 503',
+    },
+  };
+}
+
+function operator(type: 'operator.replay' | 'operator.cancel'): OrderSagaEvent {
+  return { type, data: { actor: 'ops', reason: 'customer called' } };
+}
+
+/** The runner checks the token against the saga row; the decider never sees a stale one. */
+function timedOut(): OrderSagaEvent {
+  return { type: 'step.timed_out', data: { token: 'token-1' } };
+}
+
+function stuckExpired(): OrderSagaEvent {
+  return { type: 'saga.stuck_expired', data: {} };
+}
+
 /** Feeds the events (answers by type) in order, each to the snapshot the previous one produced. */
 function run(...events: Array<Answer | OrderSagaEvent>): Decision[] {
   const decisions = [startSaga(input)];
@@ -107,6 +134,16 @@ function last(decisions: Decision[]): Decision {
 
 function timelineTypes(decision: Decision): string[] {
   return decision.timeline.map((entry) => entry.type);
+}
+
+/** How an answer is recorded when it is received: REPLY_RECEIVED on the step it answers. */
+function leadingEntryOf(type: Answer) {
+  return {
+    type: 'REPLY_RECEIVED',
+    step: type.slice(0, type.indexOf('.')),
+    reply: type,
+    command_id: replies[type].data.command_id,
+  };
 }
 
 function clone<T>(value: T): T {
@@ -467,7 +504,7 @@ describe('order saga', () => {
   });
 
   describe('events the state does not accept', () => {
-    it('given payment is being authorized, when shipping.ready arrives, then the decision is not accepted and nothing changes', () => {
+    it('given payment is being authorized, when shipping.ready arrives, then the decision is not accepted, nothing changes and the reply is recorded as late', () => {
       // Arrange
       const started = startSaga(input);
       const before = clone(started.saga);
@@ -478,13 +515,21 @@ describe('order saga', () => {
       // Assert
       expect(decision.accepted).to.equal(false);
       expect(decision.commands).to.deep.equal([]);
-      expect(decision.timeline).to.deep.equal([]);
+      expect(decision.timeline).to.deep.equal([
+        {
+          type: 'REPLY_RECEIVED',
+          step: 'shipping',
+          reply: 'shipping.ready',
+          command_id: commandIdOf(sagaId, 'shipping.create'),
+          late: true,
+        },
+      ]);
       expect(decision.saga).to.deep.equal(before);
       expect(decision.state).to.equal('authorizingPayment');
       expect(decision.status).to.equal('PENDING');
     });
 
-    it('given a completed saga, when any reply arrives, then none is accepted and the snapshot stays COMPLETED', () => {
+    it('given a completed saga, when any reply arrives, then none is accepted, the snapshot stays COMPLETED and the reply is recorded as late', () => {
       // Arrange
       const completed = last(run('payment.authorized', 'inventory.reserved', 'shipping.ready'));
       const before = clone(completed.saga);
@@ -496,7 +541,7 @@ describe('order saga', () => {
         // Assert
         expect(decision.accepted, type).to.equal(false);
         expect(decision.commands, type).to.deep.equal([]);
-        expect(decision.timeline, type).to.deep.equal([]);
+        expect(decision.timeline, type).to.deep.equal([{ ...leadingEntryOf(type), late: true }]);
         expect(decision.saga, type).to.deep.equal(before);
         expect(decision.status, type).to.equal('COMPLETED');
       }
@@ -516,6 +561,63 @@ describe('order saga', () => {
         'payment.authorize': 1,
         'inventory.reserve': 1,
       });
+    });
+  });
+
+  describe('late events', () => {
+    it('given a completed saga, when a dead letter of its shipping.create arrives, then it changes nothing and is recorded as a late DEAD_LETTERED', () => {
+      // Arrange
+      const completed = last(run('payment.authorized', 'inventory.reserved', 'shipping.ready'));
+      const before = clone(completed.saga);
+
+      // Act
+      const decision = decide(completed.saga, deadLetterOf('shipping.create'));
+
+      // Assert
+      expect(decision.accepted).to.equal(false);
+      expect(decision.saga).to.deep.equal(before);
+      expect(decision.status).to.equal('COMPLETED');
+      expect(decision.timeline).to.deep.equal([
+        {
+          type: 'DEAD_LETTERED',
+          step: 'shipping',
+          command: 'shipping.create',
+          command_id: commandIdOf(sagaId, 'shipping.create'),
+          attempt: 4,
+          code: 'PROVIDER_UNAVAILABLE',
+          message: 'provider answered 503',
+          late: true,
+        },
+      ]);
+    });
+
+    it('given a cancelled saga, when an operator replay arrives after all, then it changes nothing and is recorded as a late ADMIN_REPLAY with its actor and reason', () => {
+      // Arrange
+      const cancelled = last(run('payment.declined'));
+
+      // Act
+      const decision = decide(cancelled.saga, operator('operator.replay'));
+
+      // Assert
+      expect(decision.accepted).to.equal(false);
+      expect(decision.commands).to.deep.equal([]);
+      expect(decision.timeline).to.deep.equal([
+        { type: 'ADMIN_REPLAY', actor: 'ops', reason: 'customer called', late: true },
+      ]);
+    });
+
+    it("given a completed saga, when a step timeout or a STUCK expiry arrives, then it is not accepted and, being the coordinator's own timer, not recorded", () => {
+      // Arrange
+      const completed = last(run('payment.authorized', 'inventory.reserved', 'shipping.ready'));
+
+      for (const event of [timedOut(), stuckExpired()]) {
+        // Act
+        const decision = decide(completed.saga, event);
+
+        // Assert
+        expect(decision.accepted, event.type).to.equal(false);
+        expect(decision.timeline, event.type).to.deep.equal([]);
+      }
     });
   });
 
@@ -587,7 +689,7 @@ describe('order saga', () => {
         const target = allowed[state]![type];
         const expectation = target
           ? `then it is accepted and moves to ${target} with another status or step`
-          : 'then it is rejected and leaves the snapshot unchanged';
+          : 'then it is rejected, leaves the snapshot unchanged and is recorded as a late reply';
         it(`given state ${state}, when ${type} arrives, ${expectation}`, () => {
           // Arrange
           const current = last(run(...path));
@@ -610,8 +712,9 @@ describe('order saga', () => {
             expect(decision.accepted).to.equal(false);
             expect(decision.state).to.equal(state);
             expect(decision.commands).to.deep.equal([]);
-            expect(decision.timeline).to.deep.equal([]);
+            expect(decision.timeline).to.deep.equal([{ ...leadingEntryOf(type), late: true }]);
             expect(decision.saga).to.deep.equal(before);
+            expect(decision.deadline).to.deep.equal({ kind: 'keep' });
           }
         });
       }
@@ -619,7 +722,7 @@ describe('order saga', () => {
   });
 
   describe('retry notices', () => {
-    it('given payment is being authorized, when a retry notice for another command arrives, then it is rejected and nothing changes', () => {
+    it('given payment is being authorized, when a retry notice for another command arrives, then it is rejected, nothing changes and it is recorded as late', () => {
       // Arrange
       const started = startSaga(input);
       const before = clone(started.saga);
@@ -629,7 +732,8 @@ describe('order saga', () => {
 
       // Assert
       expect(decision.accepted).to.equal(false);
-      expect(decision.timeline).to.deep.equal([]);
+      expect(timelineTypes(decision)).to.deep.equal(['RETRY_SCHEDULED']);
+      expect(decision.timeline[0]).to.include({ step: 'inventory', late: true });
       expect(decision.saga).to.deep.equal(before);
     });
 
@@ -689,16 +793,31 @@ describe('order saga', () => {
       });
     }
 
-    it('given a completed saga, when a late retry notice arrives, then it is rejected', () => {
+    it('given a completed saga, when a late retry notice arrives, then it is rejected but the retry that happened is recorded as late', () => {
       // Arrange
       const completed = last(run('payment.authorized', 'inventory.reserved', 'shipping.ready'));
+      const before = clone(completed.saga);
 
       // Act
       const decision = decide(completed.saga, retryNotice('shipping.create'));
 
       // Assert
       expect(decision.accepted).to.equal(false);
-      expect(decision.timeline).to.deep.equal([]);
+      expect(decision.saga).to.deep.equal(before);
+      expect(decision.commands).to.deep.equal([]);
+      expect(decision.timeline).to.deep.equal([
+        {
+          type: 'RETRY_SCHEDULED',
+          step: 'shipping',
+          command: 'shipping.create',
+          command_id: commandIdOf(sagaId, 'shipping.create'),
+          attempt: 1,
+          delay_ms: 5000,
+          code: 'PROVIDER_UNAVAILABLE',
+          message: 'payment provider answered 503',
+          late: true,
+        },
+      ]);
     });
   });
 
