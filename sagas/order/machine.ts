@@ -159,26 +159,40 @@ function waitingOn(state: WaitingState, command: CommandType) {
 }
 
 /** Where compensation starts when a saga is abandoned in `from`: its own step included. */
-const abandonTargets: Array<{ from: WaitingState; target: string; starts: boolean }> = [
-  { from: 'authorizingPayment', target: '#orderSaga.compensating.voidingPayment', starts: true },
+const abandonTargets: Array<{ from: WaitingState; step: Step; target: string; starts: boolean }> = [
+  {
+    from: 'authorizingPayment',
+    step: 'payment',
+    target: '#orderSaga.compensating.voidingPayment',
+    starts: true,
+  },
   {
     from: 'reservingInventory',
+    step: 'inventory',
     target: '#orderSaga.compensating.releasingInventory',
     starts: true,
   },
-  { from: 'creatingShipment', target: '#orderSaga.compensating.cancellingShipment', starts: true },
+  {
+    from: 'creatingShipment',
+    step: 'shipping',
+    target: '#orderSaga.compensating.cancellingShipment',
+    starts: true,
+  },
   {
     from: 'compensating.cancellingShipment',
+    step: 'shipping',
     target: '#orderSaga.compensating.cancellingShipment',
     starts: false,
   },
   {
     from: 'compensating.releasingInventory',
+    step: 'inventory',
     target: '#orderSaga.compensating.releasingInventory',
     starts: false,
   },
   {
     from: 'compensating.voidingPayment',
+    step: 'payment',
     target: '#orderSaga.compensating.voidingPayment',
     starts: false,
   },
@@ -186,14 +200,18 @@ const abandonTargets: Array<{ from: WaitingState; target: string; starts: boolea
 
 const stuckGuard = (from: WaitingState) => ({ type: 'stuckFrom', params: { from } }) as const;
 
+/** An operator's cancel is the reason the order ends CANCELLED, in the operator's words. */
+const cancelledBy = (step: Step) => ({ type: 'rememberCancel', params: { step } }) as const;
+
 const abandon = (byOperator: boolean) =>
-  abandonTargets.map(({ from, target, starts }) => ({
+  abandonTargets.map(({ from, step, target, starts }) => ({
     guard: stuckGuard(from),
     target,
     actions: [
-      ...(byOperator ? [note('ADMIN_CANCEL')] : []),
+      // An expiry keeps the reason: a saga cancelled after being stuck too long says why it
+      // was stuck. An operator's cancel replaces it; SAGA_STUCK still records the stuck reason.
+      ...(byOperator ? [note('ADMIN_CANCEL'), cancelledBy(step)] : []),
       ...(starts ? [note('COMPENSATION_STARTED')] : []),
-      // The reason stays: a saga cancelled after being stuck says why it was stuck.
       { type: 'leaveStuck' } as const,
     ],
   }));
@@ -205,9 +223,9 @@ const replay = abandonTargets.map(({ from }) => ({
 }));
 
 /** An operator cancels a saga in flight: compensate what is done and the step in flight. */
-const cancelInFlight = (target: string) => ({
+const cancelInFlight = (step: Step, target: string) => ({
   target,
-  actions: [note('ADMIN_CANCEL'), note('COMPENSATION_STARTED')],
+  actions: [note('ADMIN_CANCEL'), cancelledBy(step), note('COMPENSATION_STARTED')],
 });
 
 export const orderSagaMachine = setup({
@@ -252,6 +270,13 @@ export const orderSagaMachine = setup({
           ? { step, code: event.data.code, message: event.data.message }
           : { step, code: 'STEP_TIMEOUT', message: 'no reply within the step timeout' },
     })),
+    rememberCancel: assign({
+      reason: ({ event }, { step }: { step: Step }): FailureReason => ({
+        step,
+        code: 'ADMIN_CANCEL',
+        message: event.type === 'operator.cancel' ? event.data.reason : 'cancelled by an operator',
+      }),
+    }),
     resumeFromStuck: assign({ stuckFrom: null, reason: null, timeouts: {} }),
     leaveStuck: assign({ stuckFrom: null, timeouts: {} }),
   },
@@ -268,7 +293,7 @@ export const orderSagaMachine = setup({
           actions: note('STEP_SUCCEEDED', 'payment'),
         },
         'payment.declined': { target: 'cancelled', actions: fail('payment') },
-        'operator.cancel': cancelInFlight('#orderSaga.compensating.voidingPayment'),
+        'operator.cancel': cancelInFlight('payment', '#orderSaga.compensating.voidingPayment'),
         ...waitingOn('authorizingPayment', 'payment.authorize'),
       },
     },
@@ -283,7 +308,10 @@ export const orderSagaMachine = setup({
           target: '#orderSaga.compensating.voidingPayment',
           actions: [...fail('inventory'), note('COMPENSATION_STARTED')],
         },
-        'operator.cancel': cancelInFlight('#orderSaga.compensating.releasingInventory'),
+        'operator.cancel': cancelInFlight(
+          'inventory',
+          '#orderSaga.compensating.releasingInventory',
+        ),
         ...waitingOn('reservingInventory', 'inventory.reserve'),
       },
     },
@@ -295,7 +323,7 @@ export const orderSagaMachine = setup({
           target: '#orderSaga.compensating.releasingInventory',
           actions: [...fail('shipping'), note('COMPENSATION_STARTED')],
         },
-        'operator.cancel': cancelInFlight('#orderSaga.compensating.cancellingShipment'),
+        'operator.cancel': cancelInFlight('shipping', '#orderSaga.compensating.cancellingShipment'),
         ...waitingOn('creatingShipment', 'shipping.create'),
       },
     },

@@ -621,6 +621,71 @@ describe('order saga', () => {
     });
   });
 
+  describe('operator cancel reason', () => {
+    it("given payment is being authorized, when an operator cancels, then the reason is ADMIN_CANCEL on step payment with the operator's words", () => {
+      // Act
+      const cancelled = last(run(operator('operator.cancel')));
+
+      // Assert
+      const reason = { step: 'payment', code: 'ADMIN_CANCEL', message: 'customer called' };
+      expect(cancelled.reason).to.deep.equal(reason);
+      expect(cancelled.saga.context.reason).to.deep.equal(reason);
+    });
+
+    it('given a saga cancelled by an operator in flight, when its compensation completes, then the CANCELLED order keeps the ADMIN_CANCEL reason', () => {
+      // Act
+      const voided = last(
+        run(
+          'payment.authorized',
+          operator('operator.cancel'),
+          'inventory.released',
+          'payment.voided',
+        ),
+      );
+
+      // Assert
+      expect(voided.status).to.equal('CANCELLED');
+      expect(voided.reason).to.deep.equal({
+        step: 'inventory',
+        code: 'ADMIN_CANCEL',
+        message: 'customer called',
+      });
+    });
+
+    it('given a saga STUCK at inventory, when an operator cancels, then the reason becomes ADMIN_CANCEL on step inventory (the stuck reason stays on SAGA_STUCK)', () => {
+      // Arrange
+      const stuck = last(run('payment.authorized', deadLetterOf('inventory.reserve')));
+
+      // Act
+      const cancelled = decide(stuck.saga, operator('operator.cancel'));
+
+      // Assert
+      expect(stuck.timeline.find((e) => e.type === 'SAGA_STUCK')!.reason).to.include({
+        code: 'PROVIDER_UNAVAILABLE',
+      });
+      expect(cancelled.reason).to.deep.equal({
+        step: 'inventory',
+        code: 'ADMIN_CANCEL',
+        message: 'customer called',
+      });
+    });
+
+    it('given a saga STUCK at inventory, when its STUCK time expires, then the stuck reason stays', () => {
+      // Arrange
+      const stuck = last(run('payment.authorized', deadLetterOf('inventory.reserve')));
+
+      // Act
+      const expired = decide(stuck.saga, stuckExpired());
+
+      // Assert
+      expect(expired.reason).to.deep.equal({
+        step: 'inventory',
+        code: 'PROVIDER_UNAVAILABLE',
+        message: 'provider answered 503',
+      });
+    });
+  });
+
   describe('every state against every answer', () => {
     /** The transitions the diagram in machine.ts allows; every other answer must be rejected. */
     const allowed: Record<string, Partial<Record<Answer, string>>> = {
