@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram, returnedMessagesCounter } from '../lib/metrics';
+import { batchSizeHistogram } from '../lib/metrics';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
@@ -17,7 +17,7 @@ import { orderRoutes } from './http/orders';
 import { sagaMetrics } from './metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxRelay } from './outbox-relay';
-import { replyHandler } from './reply-consumer';
+import { replyConsumer } from './reply-consumer';
 import { sagaLifeLog } from './saga-life-log';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
@@ -37,7 +37,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const metrics = sagaMetrics(registry);
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   const { host, port, user, password } = config.postgres;
-  const onReturned = returnedMessagesCounter(registry);
+  const onReturned = metrics.returned;
   const relay = new OutboxRelay(db, new ConfirmPublisher(broker, { onReturned }), {
     listen: () =>
       new Client({ host, port, user, password, database: config.postgres.databases.orders }),
@@ -100,20 +100,11 @@ void runService<Coordinator>({
   async start({ relay, runner, faultRules, metrics }, { config, logger, broker, db, registry }) {
     relay.start();
     const batchSizes = batchSizeHistogram(registry);
-    const replies = new BatchConsumer(broker, {
-      queue: queues.coordinator,
+    const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
-      maxBatch: 200,
-      handle: replyHandler(runner, logger, (outcome) => metrics.events.inc({ outcome })),
+      onOutcome: (outcome) => metrics.events.inc({ outcome }),
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
-      onTransientFailure: (error, attempt, delayMs) =>
-        logger.warn('reply batch will be retried', {
-          attempt,
-          retry_in_ms: delayMs,
-          ...describeError(error),
-        }),
-      onRejected: (message, reason) =>
-        logger.error('reply dead-lettered', { message_id: message.properties.messageId, reason }),
+      onReturned: metrics.returned,
     });
     await replies.start();
     const deadLetters = new BatchConsumer(broker, {

@@ -1,6 +1,6 @@
 /** The coordinator's saga metrics (SPEC §9): outcomes, end-to-end latency, throughput. */
 import type { Registry } from 'prom-client';
-import { counter, histogram } from '../lib/metrics';
+import { counter, histogram, returnedMessagesCounter } from '../lib/metrics';
 import { terminalStatuses } from '../sagas/order/status';
 import { TransitionObserver } from './saga-runner';
 
@@ -22,5 +22,7 @@ export function sagaMetrics(registry: Registry) {
       latency.observe({ status: decision.status }, (Date.now() - createdAt.getTime()) / 1000);
     },
   };
-  return { observer, started, events, published };
+  // One counter for every publisher of the coordinator: a registry takes each name once.
+  const returned = returnedMessagesCounter(registry);
+  return { observer, started, events, published, returned };
 }

@@ -5,15 +5,59 @@
  */
 import type { ConsumeMessage } from 'amqplib';
 import { PoisonMessageError } from '../lib/errors';
-import { Logger } from '../lib/logger';
-import { Outcome } from '../lib/messaging/batch-consumer';
+import { Logger, describeError } from '../lib/logger';
+import { BatchConsumer, Outcome } from '../lib/messaging/batch-consumer';
+import { BrokerConnection } from '../lib/messaging/connection';
+import { deadLetterVia } from '../lib/messaging/dead-letter';
 import { decodeMessage } from '../lib/messaging/decode';
+import { ConfirmPublisher, OutgoingMessage } from '../lib/messaging/publisher';
+import { queues } from '../lib/messaging/topology';
 import { compileValidator } from '../lib/validation';
 import { Reply, replySchema } from '../sagas/contracts/messages';
 import { OrderSagaEvent } from '../sagas/order/machine';
 import { SagaEvent, SagaRunner } from './saga-runner';
 
 const validateReply = compileValidator<Reply>(replySchema);
+
+export interface ReplyConsumerOptions {
+  prefetch: number;
+  onOutcome?: (outcome: string) => void;
+  onBatch?: (size: number) => void;
+  /** Counts dead letters the broker returned (see ConfirmPublisher). */
+  onReturned?: (message: OutgoingMessage) => void;
+}
+
+/**
+ * The consumer of the coordinator's reply queue: batches of replies through the runner. A
+ * reply it cannot take is dead-lettered with the same provenance the workers write, so an
+ * operator reading the coordinator's DLQ sees why, from where, and for which saga.
+ */
+export function replyConsumer(
+  broker: BrokerConnection,
+  runner: SagaRunner,
+  logger: Logger,
+  options: ReplyConsumerOptions,
+): BatchConsumer {
+  return new BatchConsumer(broker, {
+    queue: queues.coordinator,
+    prefetch: options.prefetch,
+    maxBatch: 200,
+    handle: replyHandler(runner, logger, options.onOutcome),
+    onBatch: options.onBatch,
+    onTransientFailure: (error, attempt, delayMs) =>
+      logger.warn('reply batch will be retried', {
+        attempt,
+        retry_in_ms: delayMs,
+        ...describeError(error),
+      }),
+    onRejected: (message, reason) =>
+      logger.error('reply dead-lettered', { message_id: message.properties.messageId, reason }),
+    deadLetter: deadLetterVia(
+      new ConfirmPublisher(broker, { onReturned: options.onReturned }),
+      queues.coordinator,
+    ),
+  });
+}
 
 export function replyHandler(
   runner: SagaRunner,
@@ -40,7 +84,7 @@ export function replyHandler(
           reason: poison.message,
           details: poison.details,
         });
-        outcomes[index] = { kind: 'reject', reason: poison.message };
+        outcomes[index] = { kind: 'reject', reason: poison.message, code: 'POISON' };
       }
     });
     if (events.length === 0) return outcomes;

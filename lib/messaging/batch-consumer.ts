@@ -7,6 +7,10 @@
  * deliveries stay unacked and nothing is lost. Any other failure splits the batch so that one
  * bad message cannot hold the others back; a single message that still fails is rejected to the
  * queue's dead-letter exchange rather than requeued in a loop.
+ *
+ * A rejected message goes through the `deadLetter` hook when there is one (published with its
+ * provenance, acked once that publish is confirmed); otherwise, or if that publish fails, it
+ * is nacked and the broker dead-letters it with nothing but its own x-death record.
  */
 import { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -14,7 +18,13 @@ import { backoffDelayMs, sleep } from '../backoff';
 import { isTransientError } from '../errors';
 import { BrokerConnection } from './connection';
 
-export type Outcome = { kind: 'ack' } | { kind: 'reject'; reason: string };
+export type Outcome = { kind: 'ack' } | { kind: 'reject'; reason: string; code?: string };
+
+/** Why a message is dead-lettered: a stable code and a human-readable reason. */
+export interface RejectReason {
+  code: string;
+  message: string;
+}
 
 export type BatchHandler = (messages: readonly ConsumeMessage[]) => Promise<Outcome[]>;
 
@@ -27,6 +37,8 @@ export interface BatchConsumerOptions {
   onTransientFailure?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Called when a single message is rejected because its handling failed. */
   onRejected?: (message: ConsumeMessage, reason: string) => void;
+  /** Publishes a rejected message to the dead-letter exchange; resolves once confirmed. */
+  deadLetter?: (message: ConsumeMessage, reason: RejectReason) => Promise<void>;
   /** Called with the size of every batch handed to the handler (for metrics). */
   onBatch?: (size: number) => void;
 }
@@ -119,7 +131,7 @@ export class BatchConsumer {
       try {
         this.options.onBatch?.(batch.length);
         const outcomes = await this.options.handle(batch.map((p) => p.message));
-        this.settle(batch, outcomes);
+        await this.settle(batch, outcomes);
         return;
       } catch (error) {
         if (isTransientError(error)) {
@@ -135,25 +147,50 @@ export class BatchConsumer {
         }
         const reason = error instanceof Error ? error.message : String(error);
         this.options.onRejected?.(batch[0]!.message, reason);
-        this.settle(batch, [{ kind: 'reject', reason }]);
+        await this.settle(batch, [{ kind: 'reject', reason, code: 'PROCESSING_FAILED' }]);
         return;
       }
     }
   }
 
-  /** Rejects one by one, then acks everything up to the newest accepted delivery at once. */
-  private settle(batch: Pending[], outcomes: Outcome[]): void {
+  /**
+   * Dead-letters the rejected deliveries, nacks those the hook could not, then acks everything
+   * up to the newest delivery that is done with at once.
+   */
+  private async settle(batch: Pending[], outcomes: Outcome[]): Promise<void> {
     const channel = batch[0]!.channel;
+    const deadLettered = await this.deadLetter(batch, outcomes);
     if (this.closedChannels.has(channel)) return;
     let lastAcked: ConsumeMessage | undefined;
     try {
       batch.forEach((delivery, index) => {
-        if (outcomes[index]?.kind === 'reject') channel.nack(delivery.message, false, false);
+        const rejected = outcomes[index]?.kind === 'reject' && !deadLettered.has(delivery);
+        if (rejected) channel.nack(delivery.message, false, false);
         else lastAcked = delivery.message;
       });
       if (lastAcked) channel.ack(lastAcked, true);
     } catch {
       // The channel closed while settling: the broker redelivers, the inbox absorbs duplicates.
     }
+  }
+
+  /** The rejected deliveries whose dead letter the broker confirmed. */
+  private async deadLetter(batch: Pending[], outcomes: Outcome[]): Promise<Set<Pending>> {
+    const done = new Set<Pending>();
+    const hook = this.options.deadLetter;
+    if (!hook) return done;
+    await Promise.all(
+      batch.map(async (delivery, index) => {
+        const outcome = outcomes[index];
+        if (outcome?.kind !== 'reject') return;
+        const reason = { code: outcome.code ?? 'REJECTED', message: outcome.reason };
+        // A failed publish falls back to a nack: the broker still dead-letters the message.
+        await hook(delivery.message, reason).then(
+          () => done.add(delivery),
+          () => undefined,
+        );
+      }),
+    );
+    return done;
   }
 }

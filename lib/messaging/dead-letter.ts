@@ -4,8 +4,9 @@
  * so that every DLQ tells an operator why a message is there, whoever put it there.
  */
 import type { ConsumeMessage } from 'amqplib';
-import { deadLetterHeaders as h, isBrokerDeathHeader } from './headers';
-import { OutgoingMessage } from './publisher';
+import type { RejectReason } from './batch-consumer';
+import { ATTEMPT_HEADER, deadLetterHeaders as h, isBrokerDeathHeader } from './headers';
+import { ConfirmPublisher, OutgoingMessage } from './publisher';
 import { deadLetterQueueOf, exchanges } from './topology';
 
 const MAX_ERROR_MESSAGE = 512;
@@ -17,6 +18,39 @@ export interface Provenance {
   orderId?: string;
   step?: string;
   command?: string;
+}
+
+/** Deliveries of this message so far, this one included (1 on the first delivery). */
+export function deliveryAttempt(message: ConsumeMessage): number {
+  const value = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+  return Number.isInteger(value) && value > 0 ? value : 1;
+}
+
+/**
+ * A BatchConsumer's `deadLetter` hook for `queue`: the message a consumer gave up on goes to
+ * the dead-letter exchange with its provenance, its saga, order and step read from its body
+ * when the body has them (it may be the very thing that could not be parsed).
+ */
+export function deadLetterVia(publisher: ConfirmPublisher, queue: string) {
+  return async (message: ConsumeMessage, reason: RejectReason): Promise<void> => {
+    const provenance = { ...reason, ...idsInBody(message) };
+    await publisher.publish(deadLetterOf(message, queue, deliveryAttempt(message), provenance));
+  };
+}
+
+function idsInBody(message: ConsumeMessage): Pick<Provenance, 'sagaId' | 'orderId' | 'step'> {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.content.toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (body === null || typeof body !== 'object') return {};
+  const field = (name: string) => {
+    const value = (body as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value.slice(0, 128) : undefined;
+  };
+  return { sagaId: field('saga_id'), orderId: field('order_id'), step: field('step') };
 }
 
 /** The message, dead-lettered from `queue` after `attempts` deliveries, with its provenance. */

@@ -5,17 +5,19 @@
  * dead-letter exchange with its provenance, which feeds the queue's DLQ and the coordinator.
  */
 import type { ConsumeMessage } from 'amqplib';
-import { Provenance, copyOf, deadLetterOf, truncateError } from '../../lib/messaging/dead-letter';
+import {
+  Provenance,
+  copyOf,
+  deadLetterOf,
+  deliveryAttempt,
+  truncateError,
+} from '../../lib/messaging/dead-letter';
 import { ATTEMPT_HEADER, LAST_ERROR_HEADER } from '../../lib/messaging/headers';
 import { OutgoingMessage } from '../../lib/messaging/publisher';
 import { exchanges, retryQueueOf } from '../../lib/messaging/topology';
 import { RetryPolicy, retryDelayMs } from '../../lib/retry-schedule';
 
-/** Deliveries of this message so far, this one included (1 on the first delivery). */
-export function deliveryAttempt(message: ConsumeMessage): number {
-  const value = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
-  return Number.isInteger(value) && value > 0 ? value : 1;
-}
+export { deliveryAttempt };
 
 export type FailureRoute =
   | { kind: 'retry'; message: OutgoingMessage; retry: number; delayMs: number }

@@ -9,6 +9,7 @@ import {
   sampledGauge,
 } from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
+import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { ServiceContext, runService } from '../../lib/service';
 import { FaultRuleListener } from './fault-rules';
@@ -64,6 +65,9 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         [],
         async () => [{ labels: {}, value: faultRules.activeRules() }],
       );
+      const publisher = new ConfirmPublisher(broker, {
+        onReturned: returnedMessagesCounter(registry),
+      });
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
@@ -72,9 +76,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         handle: commandBatchHandler({
           queue: definition.queue,
           db,
-          publisher: new ConfirmPublisher(broker, {
-            onReturned: returnedMessagesCounter(registry),
-          }),
+          publisher,
           handler,
           policy: config,
           logger,
@@ -98,6 +100,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           }),
         onRejected: (message, reason) =>
           logger.error('command rejected', { message_id: message.properties.messageId, reason }),
+        deadLetter: deadLetterVia(publisher, definition.queue),
       });
       await consumer.start();
       return [faultRules, consumer];
