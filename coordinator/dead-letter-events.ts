@@ -14,6 +14,7 @@ import { SagaEvent, SagaRunner } from './saga-runner';
 
 interface DeadLetterNotice {
   sagaId: string;
+  orderId: string | undefined;
   event: Extract<SagaEvent['event'], { type: 'command.dead_lettered' }>;
   messageId: string;
 }
@@ -35,6 +36,7 @@ export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
       notices.forEach((notice, i) =>
         logger.warn('command dead-lettered', {
           saga_id: notice.sagaId,
+          order_id: notice.orderId,
           command: notice.event.data.command,
           code: notice.event.data.code,
           outcome: outcomes[i],
@@ -59,6 +61,7 @@ function readNotice(message: ConsumeMessage): DeadLetterNotice | undefined {
   const code = header(message, h.errorCode) ?? `BROKER_${death.toUpperCase()}`;
   return {
     sagaId,
+    orderId: header(message, h.orderId) || body?.order_id,
     messageId: `dead-letter:${message.properties.messageId ?? ''}:${attempts}`,
     event: {
       type: 'command.dead_lettered',
@@ -80,7 +83,9 @@ function header(message: ConsumeMessage, name: string): string | undefined {
 
 function parseBody(
   message: ConsumeMessage,
-): { saga_id?: string; type?: string; data?: { command_id?: string } } | undefined {
+):
+  | { saga_id?: string; order_id?: string; type?: string; data?: { command_id?: string } }
+  | undefined {
   try {
     return JSON.parse(message.content.toString('utf8')) as ReturnType<typeof parseBody>;
   } catch {
