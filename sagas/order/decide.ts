@@ -215,7 +215,7 @@ function recordEntry(
       entry.state = state;
       break;
     case 'STEP_TIMED_OUT':
-      if (params.command) entry.attempt = context.attempts[params.command] ?? 1;
+      entry.attempt = params.attempt ?? 1;
       break;
     case 'RETRY_SCHEDULED':
       if (event?.type === 'command.retry_scheduled') Object.assign(entry, failureDetails(event));

@@ -101,6 +101,8 @@ export interface RecordParams {
   type: TimelineNoteType;
   step?: Step;
   command?: CommandType;
+  /** The send a note is about, when the note is written before the next send is counted. */
+  attempt?: number;
 }
 
 /** Count the attempt, then send: the decider reads the attempt number from the new context. */
@@ -114,6 +116,21 @@ const note = (type: TimelineNoteType, step?: Step, command?: CommandType) =>
   ({
     type: 'record',
     params: { type, ...(step ? { step } : {}), ...(command ? { command } : {}) },
+  }) as const;
+
+/**
+ * A timeout names the send that got no reply. Its params are taken when the note is recorded,
+ * before the re-send counts the next attempt; the decider sees only the final context.
+ */
+const noteTimeout = (step: Step, command: CommandType) =>
+  ({
+    type: 'record',
+    params: ({ context }: { context: OrderSagaContext }): RecordParams => ({
+      type: 'STEP_TIMED_OUT',
+      step,
+      command,
+      attempt: context.attempts[command] ?? 1,
+    }),
   }) as const;
 
 const fail = (step: Step) =>
@@ -145,14 +162,11 @@ function waitingOn(state: WaitingState, command: CommandType) {
         guard: { type: 'canResend', params: { command } },
         target: self,
         reenter: true,
-        actions: [
-          note('STEP_TIMED_OUT', step, command),
-          { type: 'countTimeout', params: { command } },
-        ],
+        actions: [noteTimeout(step, command), { type: 'countTimeout', params: { command } }],
       },
       {
         target: '#orderSaga.stuck',
-        actions: [note('STEP_TIMED_OUT', step, command), stuckAt(state, step)],
+        actions: [noteTimeout(step, command), stuckAt(state, step)],
       },
     ],
   } as const;

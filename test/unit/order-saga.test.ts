@@ -886,6 +886,333 @@ describe('order saga', () => {
     });
   });
 
+  describe('every waiting state against every non-reply event', () => {
+    interface Waiting {
+      state: string;
+      path: Array<Answer | OrderSagaEvent>;
+      command: CommandType;
+      step: string;
+      /** Where an operator's cancel or a STUCK expiry goes, and what it sends. */
+      abandon: { target: string; sends: CommandType; starts: boolean };
+    }
+    const waiting: Waiting[] = [
+      {
+        state: 'authorizingPayment',
+        path: [],
+        command: 'payment.authorize',
+        step: 'payment',
+        abandon: { target: 'compensating.voidingPayment', sends: 'payment.void', starts: true },
+      },
+      {
+        state: 'reservingInventory',
+        path: ['payment.authorized'],
+        command: 'inventory.reserve',
+        step: 'inventory',
+        abandon: {
+          target: 'compensating.releasingInventory',
+          sends: 'inventory.release',
+          starts: true,
+        },
+      },
+      {
+        state: 'creatingShipment',
+        path: ['payment.authorized', 'inventory.reserved'],
+        command: 'shipping.create',
+        step: 'shipping',
+        abandon: {
+          target: 'compensating.cancellingShipment',
+          sends: 'shipping.cancel',
+          starts: true,
+        },
+      },
+      {
+        state: 'compensating.cancellingShipment',
+        path: ['payment.authorized', 'inventory.reserved', operator('operator.cancel')],
+        command: 'shipping.cancel',
+        step: 'shipping',
+        abandon: {
+          target: 'compensating.cancellingShipment',
+          sends: 'shipping.cancel',
+          starts: false,
+        },
+      },
+      {
+        state: 'compensating.releasingInventory',
+        path: ['payment.authorized', 'inventory.reserved', 'shipping.rejected'],
+        command: 'inventory.release',
+        step: 'inventory',
+        abandon: {
+          target: 'compensating.releasingInventory',
+          sends: 'inventory.release',
+          starts: false,
+        },
+      },
+      {
+        state: 'compensating.voidingPayment',
+        path: ['payment.authorized', 'inventory.rejected'],
+        command: 'payment.void',
+        step: 'payment',
+        abandon: {
+          target: 'compensating.voidingPayment',
+          sends: 'payment.void',
+          starts: false,
+        },
+      },
+    ];
+    const isForward = (state: string) => !state.startsWith('compensating.');
+
+    for (const { state, path, command, step, abandon } of waiting) {
+      describe(`in ${state}`, () => {
+        const current = () => last(run(...path));
+        const sent = (decision: Decision) =>
+          decision.commands.map((c) => [c.type, c.commandId, c.attempt]);
+        const stuck = () => last(run(...path, deadLetterOf(command)));
+
+        it(`given state ${state}, when a retry notice for ${command} arrives, then it stays put, sends nothing, records RETRY_SCHEDULED and re-arms the deadline after the retry delay`, () => {
+          // Arrange
+          const before = current();
+
+          // Act
+          const decision = decide(before.saga, retryNotice(command));
+
+          // Assert
+          expect(decision.accepted).to.equal(true);
+          expect(decision.saga.value).to.deep.equal(before.saga.value);
+          expect(decision.saga.context).to.deep.equal(before.saga.context);
+          expect(decision.commands).to.deep.equal([]);
+          expect(decision.timeline).to.deep.equal([
+            {
+              type: 'RETRY_SCHEDULED',
+              step,
+              command,
+              command_id: commandIdOf(sagaId, command),
+              attempt: 1,
+              delay_ms: 5000,
+              code: 'PROVIDER_UNAVAILABLE',
+              message: 'payment provider answered 503',
+            },
+          ]);
+          expect(decision.deadline).to.deep.equal({ kind: 'arm', extraMs: 5000 });
+        });
+
+        it(`given state ${state}, when ${command} is dead-lettered, then the saga is STUCK at ${step} with the dead letter's reason, remembers ${state} and clears the deadline`, () => {
+          // Act
+          const decision = decide(current().saga, deadLetterOf(command));
+
+          // Assert
+          expect([decision.state, decision.status, decision.step]).to.deep.equal([
+            'stuck',
+            'STUCK',
+            step,
+          ]);
+          const reason = { step, code: 'PROVIDER_UNAVAILABLE', message: 'provider answered 503' };
+          expect(decision.reason).to.deep.equal(reason);
+          expect(decision.saga.context.stuckFrom).to.equal(state);
+          expect(decision.commands).to.deep.equal([]);
+          expect(decision.timeline).to.deep.equal([
+            {
+              type: 'DEAD_LETTERED',
+              step,
+              command,
+              command_id: commandIdOf(sagaId, command),
+              attempt: 4,
+              code: 'PROVIDER_UNAVAILABLE',
+              message: 'provider answered 503',
+            },
+            { type: 'SAGA_STUCK', reason },
+          ]);
+          expect(decision.deadline).to.deep.equal({ kind: 'clear' });
+        });
+
+        it(`given state ${state} with re-sends left, when its step times out, then it re-sends ${command} with the same command id as the next attempt and re-arms the deadline`, () => {
+          // Act
+          const decision = decide(current().saga, timedOut());
+
+          // Assert
+          expect(decision.state).to.equal(state);
+          expect(sent(decision)).to.deep.equal([[command, commandIdOf(sagaId, command), 2]]);
+          expect(decision.timeline).to.deep.equal([
+            { type: 'STEP_TIMED_OUT', step, command, attempt: 1 },
+            {
+              type: 'COMMAND_SENT',
+              step,
+              command,
+              command_id: commandIdOf(sagaId, command),
+              attempt: 2,
+            },
+          ]);
+          expect(decision.deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+        });
+
+        it(`given state ${state} whose re-sends are spent, when its step times out again, then the saga is STUCK at ${step} with STEP_TIMEOUT and sends nothing`, () => {
+          // Arrange: maxRetryAttempts (3) timeouts re-send; the fourth one stops
+          const spent = last(run(...path, timedOut(), timedOut(), timedOut()));
+          expect(spent.commands.map((c) => c.attempt)).to.deep.equal([4]);
+
+          // Act
+          const decision = decide(spent.saga, timedOut());
+
+          // Assert
+          expect([decision.state, decision.status, decision.step]).to.deep.equal([
+            'stuck',
+            'STUCK',
+            step,
+          ]);
+          expect(decision.reason).to.deep.equal({
+            step,
+            code: 'STEP_TIMEOUT',
+            message: 'no reply within the step timeout',
+          });
+          expect(decision.saga.context.stuckFrom).to.equal(state);
+          expect(decision.commands).to.deep.equal([]);
+          expect(timelineTypes(decision)).to.deep.equal(['STEP_TIMED_OUT', 'SAGA_STUCK']);
+          expect(decision.timeline[0]).to.include({ attempt: 4 });
+          expect(decision.deadline).to.deep.equal({ kind: 'clear' });
+        });
+
+        if (isForward(state)) {
+          it(`given state ${state}, when an operator cancels, then it compensates from ${step} (the step in flight included) by sending ${abandon.sends}`, () => {
+            // Act
+            const decision = decide(current().saga, operator('operator.cancel'));
+
+            // Assert
+            expect([decision.state, decision.status]).to.deep.equal([
+              abandon.target,
+              'COMPENSATING',
+            ]);
+            expect(sent(decision)).to.deep.equal([
+              [abandon.sends, commandIdOf(sagaId, abandon.sends), 1],
+            ]);
+            expect(timelineTypes(decision)).to.deep.equal([
+              'ADMIN_CANCEL',
+              'COMPENSATION_STARTED',
+              'COMMAND_SENT',
+            ]);
+            expect(decision.timeline[0]).to.include({ actor: 'ops', reason: 'customer called' });
+            expect(decision.deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+          });
+        } else {
+          it(`given state ${state}, when an operator cancels, then it is not accepted (it is compensating already) and is recorded as late`, () => {
+            // Arrange
+            const before = current();
+
+            // Act
+            const decision = decide(before.saga, operator('operator.cancel'));
+
+            // Assert
+            expect(decision.accepted).to.equal(false);
+            expect(decision.saga).to.deep.equal(before.saga);
+            expect(decision.timeline).to.deep.equal([
+              { type: 'ADMIN_CANCEL', actor: 'ops', reason: 'customer called', late: true },
+            ]);
+            expect(decision.deadline).to.deep.equal({ kind: 'keep' });
+          });
+        }
+
+        it(`given a saga STUCK from ${state}, when an operator replays it, then it is back in ${state}, re-sends ${command} with the same command id and clears the reason`, () => {
+          // Arrange
+          const before = stuck();
+
+          // Act
+          const decision = decide(before.saga, operator('operator.replay'));
+
+          // Assert
+          expect(decision.state).to.equal(state);
+          expect([decision.status, decision.step]).to.deep.equal([
+            current().status,
+            current().step,
+          ]);
+          expect(decision.reason).to.equal(null);
+          expect(decision.saga.context.stuckFrom).to.equal(null);
+          expect(sent(decision)).to.deep.equal([[command, commandIdOf(sagaId, command), 2]]);
+          expect(timelineTypes(decision)).to.deep.equal(['ADMIN_REPLAY', 'COMMAND_SENT']);
+          expect(decision.deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+        });
+
+        it(`given a saga STUCK from ${state} after its re-sends were spent, when it is replayed, then it gets its re-sends back`, () => {
+          // Arrange
+          const spent = last(run(...path, timedOut(), timedOut(), timedOut(), timedOut()));
+          expect(spent.state).to.equal('stuck');
+
+          // Act
+          const replayed = decide(spent.saga, operator('operator.replay'));
+          const timedOutAgain = decide(replayed.saga, timedOut());
+
+          // Assert
+          expect(timedOutAgain.state).to.equal(state);
+          expect(timedOutAgain.commands).to.have.length(1);
+        });
+
+        for (const [how, event] of [
+          ['an operator cancels it', operator('operator.cancel')],
+          ['its STUCK time expires', stuckExpired()],
+        ] as const) {
+          it(`given a saga STUCK from ${state}, when ${how}, then it compensates from ${abandon.target} by sending ${abandon.sends}, with at most one COMPENSATION_STARTED`, () => {
+            // Arrange
+            const before = stuck();
+            const history = run(...path, deadLetterOf(command));
+
+            // Act
+            const decision = decide(before.saga, event);
+
+            // Assert
+            expect([decision.state, decision.status]).to.deep.equal([
+              abandon.target,
+              'COMPENSATING',
+            ]);
+            expect(decision.saga.context.stuckFrom).to.equal(null);
+            expect(sent(decision)).to.deep.equal([
+              [
+                abandon.sends,
+                commandIdOf(sagaId, abandon.sends),
+                (before.saga.context.attempts[abandon.sends] ?? 0) + 1,
+              ],
+            ]);
+            const types = timelineTypes(decision);
+            expect(types.includes('ADMIN_CANCEL')).to.equal(event.type === 'operator.cancel');
+            expect(types.includes('COMPENSATION_STARTED')).to.equal(abandon.starts);
+            const started = [...history, decision]
+              .flatMap((d) => d.timeline)
+              .filter((e) => e.type === 'COMPENSATION_STARTED');
+            expect(started).to.have.length(1);
+            expect(decision.deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+          });
+        }
+      });
+    }
+  });
+
+  describe('the step deadline', () => {
+    it('given a new saga, when it starts, then the deadline is armed for its first command', () => {
+      expect(startSaga(input).deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+    });
+
+    it('given a reply that sends the next command, when decided, then the deadline is armed again', () => {
+      expect(last(run('payment.authorized')).deadline).to.deep.equal({ kind: 'arm', extraMs: 0 });
+    });
+
+    it('given a retry notice, when decided, then the deadline is pushed back by the retry delay', () => {
+      const notice = retryNotice('payment.authorize');
+      expect(last(run(notice)).deadline).to.deep.equal({ kind: 'arm', extraMs: 5000 });
+    });
+
+    it('given an event the state does not accept, when decided, then the deadline is kept as it is', () => {
+      expect(last(run(replies['shipping.ready'])).deadline).to.deep.equal({ kind: 'keep' });
+    });
+
+    for (const [end, path] of [
+      ['COMPLETED', ['payment.authorized', 'inventory.reserved', 'shipping.ready']],
+      ['CANCELLED', ['payment.declined']],
+      ['STUCK', [deadLetterOf('payment.authorize')]],
+    ] as const) {
+      it(`given a saga that becomes ${end}, when decided, then the deadline is cleared (nothing is awaited)`, () => {
+        const decision = last(run(...path));
+        expect(decision.status).to.equal(end);
+        expect(decision.deadline).to.deep.equal({ kind: 'clear' });
+      });
+    }
+  });
+
   describe('stored snapshots', () => {
     it('given a snapshot that went through JSON, when each reply of a compensation is decided, then every decision equals the one from the in-memory snapshot', () => {
       // Arrange
