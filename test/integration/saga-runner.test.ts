@@ -130,4 +130,55 @@ describe('saga runner (real PostgreSQL)', function () {
     const statuses = await db('sagas').whereIn('saga_id', sagaIds).pluck('status');
     expect(new Set(statuses)).to.deep.equal(new Set(['PAYMENT_AUTHORIZED']));
   });
+
+  it('given a timeout armed before a retry notice re-armed the deadline, when it arrives, then the stale token makes it ignored: no re-send, no timeline entry', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    const { deadline_token: armedAtSend } = await db('sagas')
+      .where({ saga_id: sagaId })
+      .first('deadline_token');
+    await runner.handle([
+      {
+        messageId: randomUUID(),
+        sagaId,
+        event: {
+          type: 'command.retry_scheduled',
+          data: {
+            command_id: `${sagaId}/payment.authorize`,
+            command: 'payment.authorize',
+            retry: 1,
+            delay_ms: 5000,
+            code: 'PROVIDER_UNAVAILABLE',
+            message: 'payment provider answered 503',
+          },
+        },
+      },
+    ]);
+    const before = await stateOf(sagaId);
+    const { deadline_token: current } = await db('sagas')
+      .where({ saga_id: sagaId })
+      .first('deadline_token');
+    const timeout = (token: string) => ({
+      messageId: `timeout:${sagaId}:${token}`,
+      sagaId,
+      event: { type: 'step.timed_out' as const, data: { token } },
+    });
+
+    // Act
+    const stale = await runner.handle([timeout(armedAtSend)]);
+
+    // Assert
+    expect(current).to.not.equal(armedAtSend);
+    expect(stale).to.deep.equal(['ignored']);
+    expect(await stateOf(sagaId)).to.deep.equal(before);
+
+    // Act: the timeout of the current deadline is the one that counts
+    const due = await runner.handle([timeout(current)]);
+
+    // Assert
+    expect(due).to.deep.equal(['applied']);
+    const after = await stateOf(sagaId);
+    expect(after.outbox).to.equal(before.outbox + 1);
+    expect(after.timeline).to.equal(before.timeline + 2); // STEP_TIMED_OUT, COMMAND_SENT
+  });
 });

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { Database } from '../../lib/db';
+import { OrderIntake } from '../../coordinator/order-intake';
+import { SagaRunner } from '../../coordinator/saga-runner';
+import { TimeoutSweeper } from '../../coordinator/timeout-sweeper';
+import { migratedDatabase } from '../helpers/infrastructure';
+import { createNamespace } from '../helpers/namespace';
+
+const STUCK_TIMEOUT_SECONDS = 60;
+
+describe('timeout sweeper (real PostgreSQL)', function () {
+  this.timeout(20_000);
+  let db: Database;
+  let runner: SagaRunner;
+  let intake: OrderIntake;
+  const sweeper = () =>
+    new TimeoutSweeper(db, runner, {
+      intervalMs: 60_000,
+      stuckTimeoutSeconds: STUCK_TIMEOUT_SECONDS,
+    });
+
+  before(async () => {
+    const { config } = await createNamespace('sweeper');
+    db = await migratedDatabase(config, 'orders');
+    runner = new SagaRunner(db, () => undefined, 30_000);
+    intake = new OrderIntake(db, () => undefined, { maxRetryAttempts: 2, stepTimeoutMs: 30_000 });
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  const startOrder = async () => {
+    const orderId = `sweep-${randomUUID().slice(0, 8)}`;
+    const { order } = await intake.submit({
+      order_id: orderId,
+      user_id: 'u',
+      items: ['Book'],
+      total: 20,
+    });
+    return order.saga_id;
+  };
+  const sagaRow = (sagaId: string) =>
+    db('sagas')
+      .where({ saga_id: sagaId })
+      .first('status', 'state', 'deadline_at', 'deadline_token', 'stuck_since');
+  const timelineOf = async (sagaId: string) =>
+    (await db('timeline').where({ saga_id: sagaId }).orderBy('seq').select('type', 'details')).map(
+      (row: { type: string; details: Record<string, unknown> }) => ({
+        type: row.type,
+        ...row.details,
+      }),
+    );
+  const commandsFor = async (sagaId: string) =>
+    (await db('outbox').where('body', 'like', `%${sagaId}%`).orderBy('id').select('body')).map(
+      (row: { body: string }) => JSON.parse(row.body) as { type: string; attempt: number },
+    );
+  const expireDeadline = (sagaId: string) =>
+    db('sagas')
+      .where({ saga_id: sagaId })
+      .update({ deadline_at: db.raw("now() - interval '1 second'") });
+  const makeStuck = async (sagaId: string, stuckForSeconds: number) => {
+    await runner.handle([
+      {
+        messageId: randomUUID(),
+        sagaId,
+        event: {
+          type: 'command.dead_lettered',
+          data: {
+            command_id: `${sagaId}/payment.authorize`,
+            command: 'payment.authorize',
+            attempts: 3,
+            code: 'PROVIDER_UNAVAILABLE',
+            message: 'payment provider answered 503',
+          },
+        },
+      },
+    ]);
+    await db('sagas')
+      .where({ saga_id: sagaId })
+      .update({ stuck_since: db.raw('now() - make_interval(secs => ?)', [stuckForSeconds]) });
+  };
+
+  it('given a saga whose step deadline has passed, when the sweeper runs once, then the step times out, the same command is re-sent under a new deadline and the next run finds nothing due', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await expireDeadline(sagaId);
+    const before = await sagaRow(sagaId);
+
+    // Act
+    const swept = await sweeper().runOnce();
+
+    // Assert
+    expect(swept).to.equal(1);
+    const after = await sagaRow(sagaId);
+    expect(after.state).to.equal('authorizingPayment');
+    expect(after.deadline_token).to.not.equal(before.deadline_token);
+    expect(after.deadline_at.getTime()).to.be.greaterThan(Date.now() + 20_000);
+    const types = (await timelineOf(sagaId)).map((e) => e.type);
+    expect(types.slice(-2)).to.deep.equal(['STEP_TIMED_OUT', 'COMMAND_SENT']);
+    expect((await commandsFor(sagaId)).map((c) => [c.type, c.attempt])).to.deep.equal([
+      ['payment.authorize', 1],
+      ['payment.authorize', 2],
+    ]);
+    expect(await sweeper().runOnce()).to.equal(0);
+  });
+
+  it('given a passed deadline, when two sweepers run at once, then the timeout is applied once', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await expireDeadline(sagaId);
+
+    // Act
+    await Promise.all([sweeper().runOnce(), sweeper().runOnce()]);
+
+    // Assert
+    const timeouts = (await timelineOf(sagaId)).filter((e) => e.type === 'STEP_TIMED_OUT');
+    expect(timeouts).to.have.length(1);
+    expect(await commandsFor(sagaId)).to.have.length(2);
+  });
+
+  it('given a saga STUCK longer than STUCK_TIMEOUT_SECONDS, when the sweeper runs once, then it is compensated, the step in flight included', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await makeStuck(sagaId, STUCK_TIMEOUT_SECONDS + 5);
+
+    // Act
+    const swept = await sweeper().runOnce();
+
+    // Assert
+    expect(swept).to.equal(1);
+    const after = await sagaRow(sagaId);
+    expect([after.status, after.state, after.stuck_since]).to.deep.equal([
+      'COMPENSATING',
+      'compensating.voidingPayment',
+      null,
+    ]);
+    expect((await timelineOf(sagaId)).map((e) => e.type).slice(-2)).to.deep.equal([
+      'COMPENSATION_STARTED',
+      'COMMAND_SENT',
+    ]);
+    expect((await commandsFor(sagaId)).map((c) => c.type)).to.deep.equal([
+      'payment.authorize',
+      'payment.void',
+    ]);
+  });
+
+  it('given a saga STUCK for less than STUCK_TIMEOUT_SECONDS, when the sweeper runs once, then it stays STUCK', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await makeStuck(sagaId, 5);
+    const before = await timelineOf(sagaId);
+
+    // Act
+    const swept = await sweeper().runOnce();
+
+    // Assert
+    expect(swept).to.equal(0);
+    expect((await sagaRow(sagaId)).status).to.equal('STUCK');
+    expect(await timelineOf(sagaId)).to.deep.equal(before);
+  });
+});
