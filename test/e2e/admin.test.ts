@@ -210,14 +210,21 @@ describe('admin API (all four services as processes)', function () {
     expect((await admin('/admin/dlq/orders/replay', { method: 'POST' })).status).to.equal(404);
   });
 
-  it('given a runtime error rule on payment, when an order runs, then the worker applies it within a second and the rule can be removed', async () => {
+  it('given a runtime error rule on payment, when an order runs, then the worker applies it and the rule can be removed', async () => {
     const rule = await admin<{ id: string }>('/admin/faults', {
       method: 'POST',
       body: { target: 'payment', mode: 'error', probability: 1, count: 1, ttl_seconds: 60 },
     });
     expect(rule.status).to.equal(201);
     expect((await admin<{ rules: unknown[] }>('/admin/faults')).body.rules).to.have.length(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor(
+      'the payment worker to apply the rule',
+      async () => {
+        const metrics = await (await fetch(`${system.url('payment')}/metrics`)).text();
+        return Number(/^order_saga_fault_rules_active\{[^}]*\} (\d+)/m.exec(metrics)?.[1]);
+      },
+      (active) => active === 1,
+    );
 
     const orderId = `rule-${randomUUID().slice(0, 8)}`;
     await request(`${api}/orders`, {

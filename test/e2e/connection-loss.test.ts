@@ -77,7 +77,15 @@ describe('connection loss (all four services as processes)', function () {
         (answer) => answer.status === 200,
       )
     ).body.orders.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Cut again once the pipeline moves after the first cut, i.e. while it is recovering.
+    await waitFor(
+      'an order to complete after the cut',
+      async () =>
+        (await request<{ orders: unknown[] }>(`${api}/orders?status=COMPLETED&limit=500`)).body
+          .orders.length,
+      (completed) => completed > completedAtCut,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     const closedAgain = await closeBrokerConnections(system, 0);
     await submitting;
 

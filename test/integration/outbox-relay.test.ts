@@ -41,9 +41,19 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     return ids;
   };
 
+  /** Messages ready in `queue`, as the broker counts them (nothing consumes it meanwhile). */
+  const readyIn = async (queue: string) => {
+    const channel = broker.createChannel();
+    try {
+      await channel.waitForConnect();
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await channel.close();
+    }
+  };
+
   it('given 1,000 outbox rows, when two relays run at once, then each row is published exactly once and removed', async () => {
     const ids = await insertRows(1000);
-    const consumer = await collect(broker, queues.shipping);
     const relays = [1, 2].map(
       () => new OutboxRelay(db, new ConfirmPublisher(broker), { batchSize: 50 }),
     );
@@ -53,13 +63,21 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     };
     await Promise.all(relays.map(drain));
 
-    await waitFor(
-      'every published message to arrive',
-      async () => consumer.received.length,
+    // Every publish was confirmed before runOnce returned, so any duplicate is in the queue
+    // by now: its depth is the number of copies published.
+    const depth = await waitFor(
+      'the published messages to be counted in their queue',
+      () => readyIn(queues.shipping),
       (n) => n >= ids.length,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let any duplicate surface
+    const consumer = await collect(broker, queues.shipping);
+    await waitFor(
+      'every queued message to be consumed',
+      async () => consumer.received.length,
+      (n) => n >= depth,
+    );
     await consumer.stop();
+    expect(depth).to.equal(ids.length);
     const published = consumer.received.map((m) => String(m.properties.messageId));
     expect(published).to.have.length(ids.length);
     expect(new Set(published)).to.deep.equal(new Set(ids));
