@@ -1,7 +1,7 @@
 /**
  * Test isolation: every suite gets databases and a RabbitMQ vhost of its own, named after the
  * run, so a running `npm start` and parallel runs never share data. Everything made here is
- * dropped by the root hook after the run.
+ * dropped by the root hook after a run that passed, and kept after one that failed.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -62,6 +62,16 @@ export async function createNamespace(
   created.push({ databases: Object.values(config.postgres.databases), vhost });
   return { env, config, vhost };
 }
+
+/** The databases and vhosts this run created and has not dropped, and where they live. */
+export function createdNamespaces(): Array<{ databases: string[]; vhost: string }> {
+  return created.map(({ databases, vhost }) => ({ databases: [...databases], vhost }));
+}
+
+export const namespaceServers = {
+  postgres: `postgres@${pgHost}`,
+  rabbitmq: `http://${rabbitHost}:${managementPort}`,
+};
 
 /** Drops every database and vhost this run created. */
 export async function dropNamespaces(): Promise<void> {
