@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram } from '../lib/metrics';
+import { batchSizeHistogram, gaugeOf } from '../lib/metrics';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
@@ -16,7 +16,9 @@ import { adminRoutes } from './http/admin';
 import { orderRoutes } from './http/orders';
 import { sagaMetrics } from './metrics';
 import { OrderIntake } from './order-intake';
+import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRelay } from './outbox-relay';
+import { OrderWaiters } from './order-waiters';
 import { replyConsumer } from './reply-consumer';
 import { sagaLifeLog } from './saga-life-log';
 import { SagaRunner, TransitionObserver } from './saga-runner';
@@ -25,6 +27,8 @@ import { deadLetterHandler } from './dead-letter-events';
 
 interface Coordinator {
   relay: OutboxRelay;
+  dispatcher: OutboxDispatcher;
+  waiters: OrderWaiters;
   runner: SagaRunner;
   intake: OrderIntake;
   actions: OperatorActions;
@@ -38,14 +42,30 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
-  const relay = new OutboxRelay(db, new ConfirmPublisher(broker, { onReturned }), {
-    listen: () =>
-      new Client({ host, port, user, password, database: config.postgres.databases.orders }),
+  const publisher = new ConfirmPublisher(broker, { onReturned });
+  const relay = new OutboxRelay(db, publisher, {
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
     onPublished: (count) => metrics.published.inc(count),
   });
-  const wake = () => relay.wake();
+  const dispatcher = new OutboxDispatcher(db, publisher, {
+    onPublished: (count) => metrics.published.inc(count),
+    onPublishFailed: (error, rows) =>
+      logger.warn('outbox publish failed; the relay will retry', {
+        rows,
+        ...describeError(error),
+      }),
+    onDeleteFailed: (error, delayMs) =>
+      logger.warn('outbox cleanup failed', { retry_in_ms: delayMs, ...describeError(error) }),
+  });
+  const waiters: OrderWaiters = new OrderWaiters({
+    listen: () =>
+      new Client({ host, port, user, password, database: config.postgres.databases.orders }),
+    onListenError: (error) => logger.warn('order notifications unavailable', describeError(error)),
+  });
+  gaugeOf(registry, 'order_saga_waiting_clients', 'Clients waiting for an order to settle', () =>
+    Number(waiters.size),
+  );
   const life = sagaLifeLog(logger);
   const observer: TransitionObserver = {
     onApplied(decision, createdAt) {
@@ -53,9 +73,19 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       life.observer.onApplied(decision, createdAt);
     },
   };
-  const runner = new SagaRunner(db, wake, config.stepTimeoutSeconds * 1000, observer);
+  const runner = new SagaRunner(
+    db,
+    ({ outbox, settledOrderIds }) => {
+      dispatcher.dispatch(outbox);
+      waiters.settled(settledOrderIds);
+    },
+    config.stepTimeoutSeconds * 1000,
+    observer,
+  );
   return {
     relay,
+    dispatcher,
+    waiters,
     runner,
     metrics,
     actions: new OperatorActions(db, runner),
@@ -65,10 +95,10 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     ),
     intake: new OrderIntake(
       db,
-      (accepted) => {
+      (accepted, outbox) => {
         metrics.started.inc(accepted.length);
         life.accepted(accepted);
-        wake();
+        dispatcher.dispatch(outbox);
       },
       {
         maxRetryAttempts: config.maxRetryAttempts,
@@ -84,9 +114,9 @@ void runService<Coordinator>({
   database: (config) => config.postgres.databases.orders,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
-  routes: ({ intake, actions, deadLetters, faultRules }, { db, config }): Router =>
+  routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
     Router()
-      .use(orderRoutes({ db, intake, faultInjection: config.faultInjection }))
+      .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
       .use(
         adminRoutes({
           db,
@@ -97,8 +127,12 @@ void runService<Coordinator>({
           faultRules,
         }),
       ),
-  async start({ relay, runner, faultRules, metrics }, { config, logger, broker, db, registry }) {
+  async start(
+    { relay, dispatcher, waiters, runner, faultRules, metrics },
+    { config, logger, broker, db, registry },
+  ) {
     relay.start();
+    waiters.start();
     const batchSizes = batchSizeHistogram(registry);
     const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
@@ -127,6 +161,7 @@ void runService<Coordinator>({
     });
     sweeper.start();
     faultRules.start();
-    return [relay, replies, deadLetters, sweeper, faultRules];
+    // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
+    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules];
   },
 });

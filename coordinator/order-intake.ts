@@ -12,7 +12,15 @@ import { startSaga } from '../sagas/order/decide';
 import { faultHeaders, simulationOf } from './fault-header';
 import { commandRow, OutboxRow } from './outgoing';
 import { SagaTiming, nextTiming } from './saga-timing';
-import { TimelineRow, appendTimelineEntries } from './repositories/saga-writes';
+import {
+  CommittedOutboxRow,
+  TimelineRow,
+  appendTimelineEntries,
+  committedRows,
+  outboxColumns,
+  outboxRecordset,
+  timelineRecordset,
+} from './repositories/saga-writes';
 import { OrderRow, findOrdersByIds } from './repositories/orders';
 
 export type IntakeResult =
@@ -57,7 +65,8 @@ export class OrderIntake {
 
   constructor(
     private readonly db: Database,
-    private readonly onCommitted: (accepted: AcceptedSaga[]) => void,
+    /** The sagas just created, and their first commands for the fast path to publish. */
+    private readonly onCommitted: (accepted: AcceptedSaga[], outbox: CommittedOutboxRow[]) => void,
     private readonly settings: IntakeSettings,
   ) {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
@@ -75,11 +84,11 @@ export class OrderIntake {
       if (!planned.has(request.order_id))
         planned.set(request.order_id, plan(request, hashes[index]!, now, this.settings));
     });
-    const created = await insertNewSagas(this.db, [...planned.values()]);
+    const { created, outbox } = await insertNewSagas(this.db, [...planned.values()]);
     const accepted = [...planned.values()]
       .filter(({ saga }) => created.has(saga.saga_id))
       .map(({ saga }) => ({ saga_id: saga.saga_id, order_id: saga.order_id }));
-    if (accepted.length > 0) this.onCommitted(accepted);
+    if (accepted.length > 0) this.onCommitted(accepted, outbox);
     const existing = [...planned.values()].some((p) => !created.has(p.saga.saga_id))
       ? await findOrdersByIds(this.db, [...planned.keys()])
       : new Map<string, OrderRow>();
@@ -156,8 +165,13 @@ function plan(
  * and outbox rows. A concurrent insert of the same order_id waits on the unique key and then
  * skips, so exactly one request creates each saga.
  */
-async function insertNewSagas(db: Database, planned: PlannedSaga[]): Promise<Set<string>> {
-  const { rows } = await db.raw<{ rows: Array<{ saga_id: string }> }>(
+async function insertNewSagas(
+  db: Database,
+  planned: PlannedSaga[],
+): Promise<{ created: Set<string>; outbox: CommittedOutboxRow[] }> {
+  const { rows } = await db.raw<{
+    rows: Array<{ saga_id: string; outbox: Array<{ id: string; message_id: string }> }>;
+  }>(
     `WITH new AS (
        INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total, faults, status,
                           state, step, version, snapshot, timeline_seq, deadline_at,
@@ -172,27 +186,27 @@ async function insertNewSagas(db: Database, planned: PlannedSaga[]): Promise<Set
      ), timeline_rows AS (
        INSERT INTO timeline (saga_id, seq, at, type, details)
        SELECT r.saga_id, r.seq, r.at, r.type, r.details
-       FROM jsonb_to_recordset(?::jsonb)
-         AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)
-       JOIN new USING (saga_id)
+       FROM ${timelineRecordset('?')} JOIN new USING (saga_id)
      ), outbox_rows AS (
-       INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
-       SELECT r.message_id, r.exchange, r.routing_key, r.type, r.body, r.headers
-       FROM jsonb_to_recordset(?::jsonb)
-         AS r(saga_id uuid, message_id text, exchange text, routing_key text, type text,
-              body text, headers jsonb)
-       JOIN new USING (saga_id)
-     ), notified AS (
-       SELECT pg_notify('outbox', '') FROM (SELECT 1 FROM new LIMIT 1) AS any_new
+       INSERT INTO outbox (${outboxColumns})
+       SELECT ${outboxColumns}
+       FROM ${outboxRecordset('?')} JOIN new USING (saga_id)
+       RETURNING id::text, message_id
      )
-     SELECT saga_id FROM new, (SELECT count(*) FROM notified) AS n`,
+     SELECT new.saga_id,
+            coalesce((SELECT json_agg(o) FROM outbox_rows o), '[]'::json) AS outbox
+     FROM new`,
     [
       JSON.stringify(planned.map((p) => p.saga)),
       JSON.stringify(planned.flatMap((p) => p.timeline)),
       JSON.stringify(planned.flatMap((p) => p.outbox)),
     ],
   );
-  return new Set(rows.map((row) => row.saga_id));
+  const plannedOutbox = planned.flatMap((p) => p.outbox);
+  return {
+    created: new Set(rows.map((row) => row.saga_id)),
+    outbox: committedRows(plannedOutbox, rows[0]?.outbox ?? []),
+  };
 }
 
 /** The same JSON value gives the same hash: key order and 20 vs 20.0 do not matter. */

@@ -1,13 +1,13 @@
 /**
- * Publishes outbox rows. A run claims up to `batchSize` rows with FOR UPDATE SKIP LOCKED (so
- * several coordinators share the work without publishing a row twice), publishes them all under
- * one confirm window, and commits their deletion only once every confirm is in. A crash
- * before the commit leaves the rows to be published again; consumers' inboxes absorb that.
+ * Publishes outbox rows that the fast path left behind: rows whose committing process died
+ * before publishing them, or whose publish failed (broker down, message returned). It only
+ * claims rows older than a grace period, so it does not race the fast path of a live process.
  *
- * Woken by an in-process call after a local commit, by LISTEN/NOTIFY for other coordinators'
- * commits, and by a poll as a safety net.
+ * A run claims up to `batchSize` such rows with FOR UPDATE SKIP LOCKED (so several coordinators
+ * share the work without publishing a row twice), publishes them all under one confirm window,
+ * and commits their deletion only once every confirm is in. A crash before the commit leaves the
+ * rows to be published again; consumers' inboxes absorb that. It runs on a poll.
  */
-import { Client } from 'pg';
 import { backoffDelayMs, sleep } from '../lib/backoff';
 import { Database } from '../lib/db';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
@@ -25,8 +25,8 @@ interface ClaimedRow {
 export interface OutboxRelayOptions {
   batchSize?: number;
   pollIntervalMs?: number;
-  /** A LISTEN connection; omitted in tests that step the relay by hand. */
-  listen?: () => Client;
+  /** Rows younger than this belong to the fast path of the process that wrote them. */
+  graceMs?: number;
   onError?: (error: unknown, delayMs: number) => void;
   onPublished?: (count: number) => void;
 }
@@ -36,7 +36,6 @@ export class OutboxRelay {
   private wanted = false;
   private stopped = true;
   private poller: NodeJS.Timeout | undefined;
-  private listener: Client | undefined;
   private failures = 0;
 
   constructor(
@@ -48,14 +47,12 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.poller = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1_000);
-    void this.listenForCommits();
     this.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    await this.listener?.end().catch(() => undefined);
     await this.running;
   }
 
@@ -88,14 +85,16 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published. */
   async runOnce(): Promise<number> {
     const limit = this.options.batchSize ?? 500;
+    const graceSeconds = (this.options.graceMs ?? 5_000) / 1000;
     const count = await this.db.transaction(async (trx) => {
       // Claim and delete in one statement; the deletion only becomes real if every publish is
       // confirmed and the transaction commits.
       const { rows } = await trx.raw<{ rows: ClaimedRow[] }>(
         `DELETE FROM outbox WHERE id IN (
-           SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
+           SELECT id FROM outbox WHERE created_at <= now() - make_interval(secs => ?)
+           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
          ) RETURNING id, message_id, exchange, routing_key, type, body, headers`,
-        [limit],
+        [graceSeconds, limit],
       );
       if (rows.length === 0) return 0;
       await this.publisher.publishAll(
@@ -112,29 +111,5 @@ export class OutboxRelay {
     });
     if (count > 0) this.options.onPublished?.(count);
     return count;
-  }
-
-  private async listenForCommits(): Promise<void> {
-    const connect = this.options.listen;
-    if (!connect) return;
-    for (let attempt = 1; !this.stopped; attempt += 1) {
-      const client = connect();
-      try {
-        await client.connect();
-        client.on('notification', () => this.wake());
-        await client.query('LISTEN outbox');
-        this.listener = client;
-        attempt = 0;
-        await new Promise<void>((resolve) => {
-          client.on('error', () => resolve());
-          client.once('end', () => resolve());
-        });
-      } catch {
-        // The poll keeps the relay going while LISTEN reconnects.
-      }
-      await client.end().catch(() => undefined);
-      this.wake();
-      await sleep(backoffDelayMs(attempt));
-    }
   }
 }

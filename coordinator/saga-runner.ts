@@ -3,21 +3,27 @@
  * order, so concurrent coordinators cannot deadlock), drop messages already in the inbox,
  * decide each event purely, then store the snapshots, timeline entries, outbox rows and inbox
  * records together. Either all of it commits or none of it does.
+ *
+ * The statements are pipelined: BEGIN, the locking read and the inbox check leave together, and
+ * so do the writes and the COMMIT, so a batch costs two round trips to PostgreSQL.
  */
-import type { Knex } from 'knex';
 import { Database } from '../lib/db';
+import { Pipeline, pipelinedTransaction } from '../lib/pipelined';
 import { OrderSagaEvent } from '../sagas/order/machine';
 import { Decision, StoredSaga, decide } from '../sagas/order/decide';
 import { Simulation } from '../sagas/contracts/order-request';
+import { settledStatuses } from '../sagas/order/status';
 import { faultHeaders } from './fault-header';
 import { OutboxRow, commandRow } from './outgoing';
 import { SagaTiming, nextTiming } from './saga-timing';
 import {
+  CommittedOutboxRow,
   InboxRow,
   SagaUpdate,
   TimelineRow,
   appendTimelineEntries,
-  writeSagaBatch,
+  committedRows,
+  sagaBatchStatement,
 } from './repositories/saga-writes';
 
 export interface SagaEvent {
@@ -31,6 +37,12 @@ export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'orphan';
 export interface TransitionObserver {
   /** Called after commit for every applied event, e.g. to count outcomes. */
   onApplied(decision: Decision, sagaCreatedAt: Date): void;
+}
+
+/** What a committed batch hands on: its outbox rows to publish, and the orders it settled. */
+export interface CommittedBatch {
+  outbox: CommittedOutboxRow[];
+  settledOrderIds: string[];
 }
 
 interface LockedSaga extends SagaTiming {
@@ -47,22 +59,28 @@ export interface PlannedWrites {
   timeline: TimelineRow[];
   outbox: OutboxRow[];
   inbox: InboxRow[];
+  settled: Set<string>;
 }
 
 export class SagaRunner {
   constructor(
     private readonly db: Database,
-    private readonly onCommitted: (outboxRows: number) => void,
+    private readonly onCommitted: (batch: CommittedBatch) => void,
     private readonly stepTimeoutMs: number,
     private readonly observer?: TransitionObserver,
   ) {}
 
   async handle(events: readonly SagaEvent[]): Promise<EventOutcome[]> {
     const applied: Array<{ decision: Decision; createdAt: Date }> = [];
-    const { outcomes, outboxRows } = await this.db.transaction(async (trx) => {
-      const sagas = await lockSagas(trx, events);
-      const seen = await seenMessages(trx, events);
-      const writes: PlannedWrites = { sagas: new Map(), timeline: [], outbox: [], inbox: [] };
+    const { outcomes, writes, written } = await pipelinedTransaction(this.db, async (tx) => {
+      const [sagas, seen] = await Promise.all([lockSagas(tx, events), seenMessages(tx, events)]);
+      const writes: PlannedWrites = {
+        sagas: new Map(),
+        timeline: [],
+        outbox: [],
+        inbox: [],
+        settled: new Set(),
+      };
       const now = new Date();
       const outcomes = events.map((incoming) => {
         if (seen.has(incoming.messageId)) return 'duplicate';
@@ -77,10 +95,19 @@ export class SagaRunner {
         });
         return outcome;
       });
-      await writeSagaBatch(trx, { ...writes, sagas: [...writes.sagas.values()] });
-      return { outcomes, outboxRows: writes.outbox.length };
+      const [sql, params] = sagaBatchStatement({
+        ...writes,
+        sagas: [...writes.sagas.values()],
+        settledOrderIds: [...writes.settled],
+      });
+      // Not awaited: the COMMIT follows it on the wire; the transaction settles both.
+      const written = tx.query<{ id: string; message_id: string }>(sql, params);
+      return { outcomes, writes, written };
     });
-    if (outboxRows > 0) this.onCommitted(outboxRows);
+    const outbox = committedRows(writes.outbox, (await written).rows);
+    if (outbox.length > 0 || writes.settled.size > 0) {
+      this.onCommitted({ outbox, settledOrderIds: [...writes.settled] });
+    }
     for (const { decision, createdAt } of applied) this.observer?.onApplied(decision, createdAt);
     return outcomes;
   }
@@ -123,6 +150,8 @@ export class SagaRunner {
     saga.snapshot = decision.saga;
     Object.assign(saga, nextTiming(decision, saga, now, this.stepTimeoutMs));
     writes.sagas.set(saga.saga_id, sagaUpdate(saga, decision));
+    if (settledStatuses.includes(decision.status)) writes.settled.add(saga.order_id);
+    else writes.settled.delete(saga.order_id);
     applied.push({ decision, createdAt: saga.created_at });
     return 'applied';
   }
@@ -144,14 +173,14 @@ function sagaUpdate(saga: LockedSaga, decision: Decision): SagaUpdate {
 }
 
 async function lockSagas(
-  trx: Knex.Transaction,
+  tx: Pipeline,
   events: readonly SagaEvent[],
 ): Promise<Map<string, LockedSaga>> {
   const ids = [...new Set(events.map((e) => e.sagaId))].sort();
-  const { rows } = await trx.raw<{ rows: LockedSaga[] }>(
+  const { rows } = await tx.query<LockedSaga>(
     `SELECT saga_id, order_id, snapshot, timeline_seq, faults, created_at,
             deadline_at, deadline_token, stuck_since
-     FROM sagas WHERE saga_id = ANY(?::uuid[]) ORDER BY saga_id FOR UPDATE`,
+     FROM sagas WHERE saga_id = ANY($1::uuid[]) ORDER BY saga_id FOR UPDATE`,
     [ids],
   );
   return new Map(rows.map((row) => [row.saga_id, { ...row, ...isoTiming(row) }]));
@@ -166,12 +195,9 @@ function isoTiming(row: Record<keyof SagaTiming, unknown>): SagaTiming {
   };
 }
 
-async function seenMessages(
-  trx: Knex.Transaction,
-  events: readonly SagaEvent[],
-): Promise<Set<string>> {
-  const { rows } = await trx.raw<{ rows: Array<{ message_id: string }> }>(
-    'SELECT message_id FROM inbox WHERE message_id = ANY(?)',
+async function seenMessages(tx: Pipeline, events: readonly SagaEvent[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ message_id: string }>(
+    'SELECT message_id FROM inbox WHERE message_id = ANY($1)',
     [events.map((e) => e.messageId)],
   );
   return new Set(rows.map((row) => row.message_id));

@@ -39,17 +39,27 @@ export function createDatabase(
         }
       : {}),
     client: 'pg',
-    connection: {
+    connection: pipelinedConnection({
       host: settings.host,
       port: settings.port,
       user: settings.user,
       password: settings.password,
       database,
       application_name: `order-saga:${database}`,
-    },
+      // Statements leave without waiting for the previous answer (see pipelined.ts); knex's own
+      // queries await each answer, so they behave as before.
+      pipeline: true,
+    }),
     pool: { min: 0, max: settings.poolSize, idleTimeoutMillis: 30_000 },
     acquireConnectionTimeout: 10_000,
   });
+}
+
+/** knex passes the connection settings to pg.Client as they are; its types omit `pipeline`. */
+function pipelinedConnection(
+  settings: Knex.PgConnectionConfig & { pipeline: boolean },
+): Knex.PgConnectionConfig {
+  return settings;
 }
 
 /**

@@ -67,3 +67,15 @@ export function sampledGauge(
     },
   });
 }
+
+/** A gauge whose value is read from the process when scraped (e.g. a size in memory). */
+export function gaugeOf(registry: Registry, name: string, help: string, read: () => number) {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}

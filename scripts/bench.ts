@@ -1,170 +1,199 @@
 /**
- * `npm run bench -- --orders N --concurrency C`: submits N orders to a running system through
- * C concurrent HTTP clients, waits for every saga to end, and prints completed sagas per second
- * and end-to-end latency percentiles (accepted → ended, from the coordinator's own timestamps).
- * It also checks that stock dropped by exactly the quantities ordered.
+ * `npm run bench`: loads a running system and prints what a user of it would feel.
+ *
+ *   npm run bench                          closed loop: 64 orders in flight, each waiting for
+ *   npm run bench -- --in-flight 1           its outcome through the wait API, for 15 s
+ *   npm run bench -- --baseline            … and the choreography floor at the same in-flight
+ *                                            count in the same run, with ratios to it
+ *   npm run bench -- --open --orders 5000 --concurrency 64
+ *                                          open loop: submit as fast as possible, then time
+ *                                            how fast the backlog drains
+ *
+ * Both print sagas/s, p50/p95/p99 latency and whole-system CPU per saga (services, PostgreSQL,
+ * RabbitMQ, read from /proc), and check that the stock fell by exactly the orders completed.
  */
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
 import { createDatabase } from '../lib/db';
+import { DEFAULT_BASELINE, runBaseline } from './bench/baseline';
+import { LoopResult, runClosedLoop } from './bench/closed-loop';
+import { pidsListeningOn } from './bench/cpu';
+import { JsonClient } from './bench/http-client';
+import { runOpenLoop } from './bench/open-loop';
+import { round } from './bench/stats';
 
-interface Options {
-  orders: number;
-  concurrency: number;
-  sku: string;
-  timeoutSeconds: number;
+const usage = `usage: npm run bench -- [--in-flight N] [--seconds S] [--warmup S] [--baseline]
+                         [--baseline-script PATH] [--sku SKU] [--json]
+       npm run bench -- --open [--orders N] [--concurrency C] [--timeout S] [--sku SKU] [--json]`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      'in-flight': { type: 'string', default: '64' },
+      seconds: { type: 'string', default: '15' },
+      warmup: { type: 'string', default: '3' },
+      baseline: { type: 'boolean', default: false },
+      'baseline-script': { type: 'string', default: DEFAULT_BASELINE },
+      open: { type: 'boolean', default: false },
+      orders: { type: 'string' },
+      concurrency: { type: 'string', default: '64' },
+      timeout: { type: 'string', default: '300' },
+      sku: { type: 'string', default: 'Book' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: keyof typeof values, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  return {
+    help: values.help,
+    open: values.open || values.orders !== undefined,
+    inFlight: Math.round(positive('in-flight', values['in-flight'])),
+    seconds: positive('seconds', values.seconds),
+    warmup: Number(values.warmup) >= 0 ? Number(values.warmup) : 3,
+    baseline: values.baseline,
+    baselineScript: values['baseline-script'],
+    orders: Math.round(positive('orders', values.orders ?? '1000')),
+    concurrency: Math.round(positive('concurrency', values.concurrency)),
+    timeout: positive('timeout', values.timeout),
+    sku: values.sku,
+    json: values.json,
+  };
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { orders: 1000, concurrency: 64, sku: 'Book', timeoutSeconds: 300 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--orders') options.orders = Number(value);
-    else if (flag === '--concurrency') options.concurrency = Number(value);
-    else if (flag === '--sku') options.sku = String(value);
-    else if (flag === '--timeout') options.timeoutSeconds = Number(value);
-    else
-      throw new Error(
-        `unknown option ${flag}; use --orders N --concurrency C [--sku S] [--timeout S]`,
-      );
-  }
-  if (!(options.orders > 0 && options.concurrency > 0))
-    throw new Error('--orders and --concurrency must be positive');
-  return options;
-}
-
-function progress(label: string, done: number, total: number): void {
+const progress = (label: string, done: number, total: number) => {
   const width = 30;
-  const filled = Math.round((done / total) * width);
+  const filled = Math.min(width, Math.round((done / total) * width));
   process.stderr.write(
     `\r${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
   );
-}
+};
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+async function stockOf(client: JsonClient, sku: string): Promise<number> {
+  const answer = await client.request('GET', `/stock/${encodeURIComponent(sku)}`);
+  if (answer.status !== 200) throw new Error(`GET /stock/${sku} answered ${answer.status}`);
+  return Number(answer.body.available);
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  const config = loadConfig();
-  // A plain keep-alive agent: the load generator shares the machine's two cores with the system.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const inventory = `http://127.0.0.1:${config.ports.inventory}`;
-  const db = createDatabase({ ...config.postgres, poolSize: 2 }, config.postgres.databases.orders);
-  const run = randomBytes(4).toString('hex');
-  const ids = Array.from({ length: options.orders }, (_, i) => `bench-${run}-${i}`);
-  const stockBefore = await stockOf(inventory, options.sku);
-
-  const started = Date.now();
-  let next = 0;
-  let submitted = 0;
-  const failures: string[] = [];
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < ids.length) {
-        const orderId = ids[next++]!;
-        const body = { order_id: orderId, user_id: 'bench', items: [options.sku], total: 10 };
-        const status = await postJson(agent, config.ports.coordinator, '/orders', body);
-        if (status !== 202) failures.push(`${orderId}: ${status}`);
-        submitted += 1;
-        if (submitted % 50 === 0 || submitted === ids.length)
-          progress('submitted', submitted, ids.length);
-      }
-    }),
-  );
-  const submitSeconds = (Date.now() - started) / 1000;
-  process.stderr.write('\n');
-
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let rows: Array<{ status: string; latency_ms: number; ended_ms: number }> = [];
-  for (;;) {
-    const { rows: current } = await db.raw(
-      `SELECT status, extract(epoch FROM updated_at - created_at) * 1000 AS latency_ms,
-              extract(epoch FROM updated_at) * 1000 AS ended_ms
-       FROM sagas WHERE order_id = ANY(?) AND status IN ('COMPLETED', 'CANCELLED', 'STUCK')`,
-      [ids],
-    );
-    rows = current;
-    progress('ended', rows.length, ids.length);
-    if (rows.length === ids.length || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const opts = options();
+  if (opts.help) {
+    console.log(usage);
+    return;
   }
-  process.stderr.write('\n');
-  await db.destroy();
+  const config = loadConfig();
+  const { ports } = config;
+  const servicePids = pidsListeningOn([
+    ports.coordinator,
+    ports.payment,
+    ports.inventory,
+    ports.shipping,
+  ]);
+  if (servicePids.length === 0) {
+    throw new Error(`no service listens on ${ports.coordinator}: start the system (npm start)`);
+  }
+  const inventory = new JsonClient(ports.inventory, 2);
+  const stockBefore = await stockOf(inventory, opts.sku);
+  let report: Record<string, unknown>;
+  let completed: number;
+  let clean: boolean;
 
-  const ended = Math.max(...rows.map((r) => Number(r.ended_ms)));
-  const seconds = (ended - started) / 1000;
-  const latencies = rows.map((r) => Number(r.latency_ms)).sort((a, b) => a - b);
-  const byStatus: Record<string, number> = {};
-  rows.forEach((r) => (byStatus[r.status] = (byStatus[r.status] ?? 0) + 1));
-  const stockAfter = await stockOf(inventory, options.sku);
-  const completed = byStatus.COMPLETED ?? 0;
-  console.log(
-    JSON.stringify(
-      {
-        orders: options.orders,
-        concurrency: options.concurrency,
-        submit_seconds: round(submitSeconds),
-        total_seconds: round(seconds),
-        sagas_per_second: round(rows.length / seconds),
-        latency_ms: {
-          p50: round(percentile(latencies, 50)),
-          p95: round(percentile(latencies, 95)),
-          p99: round(percentile(latencies, 99)),
-        },
-        statuses: byStatus,
-        not_ended: ids.length - rows.length,
-        rejected_submissions: failures.length,
-        stock: {
-          sku: options.sku,
-          available_before: stockBefore.available,
-          available_after: stockAfter.available,
-          dropped: stockBefore.available - stockAfter.available,
-          expected_drop: completed,
-        },
-      },
-      null,
-      2,
-    ),
-  );
-  const ok =
-    rows.length === ids.length &&
-    failures.length === 0 &&
-    stockBefore.available - stockAfter.available === completed;
-  process.exit(ok ? 0 : 1);
-}
-
-function postJson(agent: http.Agent, port: number, path: string, body: unknown): Promise<number> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
+  if (opts.open) {
+    const db = createDatabase(
+      { ...config.postgres, poolSize: 2 },
+      config.postgres.databases.orders,
     );
-    request.on('error', reject);
-    request.end(data);
-  });
+    const result = await runOpenLoop({
+      port: ports.coordinator,
+      orders: opts.orders,
+      concurrency: opts.concurrency,
+      sku: opts.sku,
+      timeoutSeconds: opts.timeout,
+      servicePids,
+      db,
+      onProgress: progress,
+    }).finally(() => db.destroy());
+    process.stderr.write('\n');
+    completed = result.statuses.COMPLETED ?? 0;
+    clean = result.not_ended === 0 && result.rejected_submissions === 0;
+    report = { mode: 'open-loop', ...result };
+  } else {
+    const baseline = opts.baseline
+      ? await runBaseline(opts.baselineScript, opts.inFlight, opts.seconds, opts.warmup)
+      : undefined;
+    const result = await runClosedLoop({
+      port: ports.coordinator,
+      inFlight: opts.inFlight,
+      seconds: opts.seconds,
+      warmupSeconds: opts.warmup,
+      sku: opts.sku,
+      servicePids,
+      onProgress: (done, elapsed) =>
+        progress(
+          'running',
+          Math.min(Math.round(elapsed * 10), opts.seconds * 10),
+          opts.seconds * 10,
+        ),
+    });
+    process.stderr.write('\n');
+    completed = result.completed_in_all;
+    clean = result.failures === 0;
+    report = {
+      mode: 'closed-loop',
+      in_flight: opts.inFlight,
+      ...result,
+      ...(baseline ? { baseline, ratio_to_baseline: ratios(result, baseline) } : {}),
+    };
+  }
+  const stockAfter = await stockOf(inventory, opts.sku);
+  inventory.close();
+  const stock = { sku: opts.sku, dropped: stockBefore - stockAfter, expected_drop: completed };
+  report = { ...report, stock };
+  if (opts.json) console.log(JSON.stringify(report));
+  else console.log(render(report));
+  process.exit(clean && stock.dropped === stock.expected_drop ? 0 : 1);
 }
 
-async function stockOf(base: string, sku: string): Promise<{ available: number }> {
-  const response = await fetch(`${base}/stock/${sku}`);
-  if (!response.ok) throw new Error(`GET /stock/${sku} answered ${response.status}`);
-  return (await response.json()) as { available: number };
+/** Our figures as multiples of the floor's: above 1 is more throughput, or more latency. */
+function ratios(ours: LoopResult, floor: Pick<LoopResult, 'sagas_per_s' | 'latency_ms'>) {
+  return {
+    sagas_per_s: round(ours.sagas_per_s / floor.sagas_per_s),
+    latency_p50: round(ours.latency_ms.p50 / floor.latency_ms.p50),
+    latency_p95: round(ours.latency_ms.p95 / floor.latency_ms.p95),
+    latency_p99: round(ours.latency_ms.p99 / floor.latency_ms.p99),
+  };
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+function render(report: Record<string, unknown>): string {
+  const r = report as Record<string, never> & {
+    sagas_per_s: number;
+    latency_ms: { p50: number; p95: number; p99: number };
+    cpu_ms_per_saga: { services: number; postgres: number; rabbitmq: number; total: number };
+    baseline?: LoopResult;
+    ratio_to_baseline?: ReturnType<typeof ratios>;
+  };
+  const row = (
+    name: string,
+    x: Pick<LoopResult, 'sagas_per_s' | 'latency_ms' | 'cpu_ms_per_saga'>,
+  ) =>
+    `${name.padEnd(22)} ${String(x.sagas_per_s).padStart(9)} ${[x.latency_ms.p50, x.latency_ms.p95, x.latency_ms.p99].map((v) => String(v).padStart(9)).join(' ')}  ${String(x.cpu_ms_per_saga.total).padStart(7)} (svc ${x.cpu_ms_per_saga.services}, pg ${x.cpu_ms_per_saga.postgres}, mq ${x.cpu_ms_per_saga.rabbitmq})`;
+  const lines = [
+    `${'system'.padEnd(22)} ${'sagas/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)}  CPU ms per saga`,
+    row(`order saga (${String(report.mode)})`, r),
+  ];
+  if (r.baseline) lines.push(row('choreography floor', r.baseline));
+  if (r.ratio_to_baseline) {
+    const q = r.ratio_to_baseline;
+    lines.push(
+      `${'ratio to the floor'.padEnd(22)} ${`${q.sagas_per_s}×`.padStart(9)} ${[q.latency_p50, q.latency_p95, q.latency_p99].map((v) => `${v}×`.padStart(9)).join(' ')}`,
+    );
+  }
+  lines.push('', JSON.stringify(report, null, 2));
+  return lines.join('\n');
+}
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

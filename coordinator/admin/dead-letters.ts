@@ -8,6 +8,7 @@ import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import {
   ATTEMPT_HEADER,
+  REPLAYED_HEADER,
   FIRST_DEATH_REASON_HEADER,
   LAST_ERROR_HEADER,
   deadLetterHeaders as h,
@@ -66,7 +67,8 @@ export class DeadLetterAdmin {
         channel.publish(exchange, origin, message.content, {
           ...message.properties,
           persistent: true,
-          headers: freshHeaders(message.properties.headers ?? {}),
+          // Marked, so that the worker looks up whether the command was answered meanwhile.
+          headers: { ...freshHeaders(message.properties.headers ?? {}), [REPLAYED_HEADER]: 1 },
         });
       }
       await channel.waitForConfirms();

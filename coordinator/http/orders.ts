@@ -11,6 +11,14 @@ import {
 } from '../../sagas/contracts/order-request';
 import { orderStatuses } from '../../sagas/order/status';
 import { OrderIntake } from '../order-intake';
+import { OrderWaiters } from '../order-waiters';
+import {
+  MAX_WAIT_SECONDS,
+  clientGone,
+  isSettled,
+  preferredWaitSeconds,
+  readWhenSettled,
+} from './order-wait';
 import { OrderRow, findOrder, findSaga, listOrders, timelineOf } from '../repositories/orders';
 
 const validateOrder = compileValidator<OrderRequest>(orderRequestSchema);
@@ -18,10 +26,11 @@ const validateOrder = compileValidator<OrderRequest>(orderRequestSchema);
 export interface OrderRoutesOptions {
   db: Database;
   intake: OrderIntake;
+  waiters: OrderWaiters;
   faultInjection: boolean;
 }
 
-export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions): Router {
+export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutesOptions): Router {
   const router = Router();
   const json = express.json({ limit: MAX_ORDER_BODY_BYTES, type: () => true, strict: false });
 
@@ -41,10 +50,19 @@ export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions):
       });
     }
     const { order_id, saga_id, status } = outcome.order;
+    const waitSeconds = preferredWaitSeconds(req.get('prefer'));
+    const settled =
+      waitSeconds === undefined
+        ? undefined
+        : await readWhenSettled(db, waiters, order_id, waitSeconds, clientGone(res));
+    res.location(`/orders/${order_id}`);
+    const applied = () => res.set('Preference-Applied', `wait=${waitSeconds}`);
     if (outcome.kind === 'created') {
-      return res.status(202).location(`/orders/${order_id}`).json({ order_id, saga_id, status });
+      if (settled && isSettled(settled)) return applied().status(201).json(present(settled));
+      return res.status(202).json({ order_id, saga_id, status: settled?.status ?? status });
     }
-    return res.status(200).location(`/orders/${order_id}`).json(present(outcome.order));
+    if (settled) applied();
+    return res.status(200).json(present(settled ?? outcome.order));
   });
 
   router.get('/orders', async (req, res) => {
@@ -58,7 +76,12 @@ export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions):
   });
 
   router.get('/orders/:orderId', async (req, res) => {
-    const order = await findOrder(db, req.params.orderId);
+    const wait = parseWait(req.query.wait);
+    if (typeof wait === 'string') return badRequest(res, [wait]);
+    const order =
+      wait === undefined
+        ? await findOrder(db, req.params.orderId)
+        : await readWhenSettled(db, waiters, req.params.orderId, wait, clientGone(res));
     if (!order) return notFound(res, `no order ${req.params.orderId}`);
     res.json(present(order));
   });
@@ -77,6 +100,14 @@ export function orderRoutes({ db, intake, faultInjection }: OrderRoutesOptions):
   });
 
   return router;
+}
+
+/** `?wait=S`: seconds to hold the request for the order to settle (0 < S ≤ 60). */
+function parseWait(value: unknown): number | undefined | string {
+  if (value === undefined) return undefined;
+  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (seconds > 0 && seconds <= MAX_WAIT_SECONDS) return seconds;
+  return `wait: must be a number of seconds, more than 0 and at most ${MAX_WAIT_SECONDS}`;
 }
 
 function requireJson(req: Request, res: Response, next: () => void): void {

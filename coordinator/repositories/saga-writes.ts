@@ -3,7 +3,6 @@
  * parameter (jsonb_to_recordset), so a transaction costs the same few round trips whether it
  * carries one saga or two hundred.
  */
-import type { Knex } from 'knex';
 import { TimelineEntry } from '../../sagas/order/decide';
 import { OutboxRow } from '../outgoing';
 
@@ -40,56 +39,99 @@ export interface SagaBatchWrites {
   timeline: TimelineRow[];
   outbox: OutboxRow[];
   inbox: InboxRow[];
+  /** Orders that reached an outcome a client may wait for; other coordinators are told. */
+  settledOrderIds: string[];
 }
 
-const insertTimelineSql = `INSERT INTO timeline (saga_id, seq, at, type, details)
-       SELECT saga_id, seq, at, type, details
-       FROM jsonb_to_recordset(?::jsonb)
+/** An outbox row as committed: its id is what the fast path deletes once it is confirmed. */
+export interface CommittedOutboxRow extends OutboxRow {
+  id: string;
+}
+
+/** The columns of a timeline insert from a JSON batch (`$n` is that batch's parameter). */
+export const timelineRecordset = (param: string) =>
+  `jsonb_to_recordset(${param}::jsonb)
          AS r(saga_id uuid, seq int, at timestamptz, type text, details jsonb)`;
 
-const insertOutboxSql = `INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
-       SELECT message_id, exchange, routing_key, type, body, headers
-       FROM jsonb_to_recordset(?::jsonb)
-         AS r(message_id text, exchange text, routing_key text, type text, body text,
-              headers jsonb)`;
+/** The columns of an outbox insert from a JSON batch. */
+export const outboxRecordset = (param: string) =>
+  `jsonb_to_recordset(${param}::jsonb)
+         AS r(saga_id uuid, message_id text, exchange text, routing_key text, type text,
+              body text, headers jsonb)`;
+
+export const outboxColumns = 'message_id, exchange, routing_key, type, body, headers';
+
+/** Wakes waiters on other coordinators: one notification per transaction that settled orders. */
+export const SETTLED_CHANNEL = 'order_settled';
 
 /**
  * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
- * inbox, and a NOTIFY that wakes the relays when the transaction commits.
+ * inbox, and a notification naming the orders that settled. Returns the committed outbox rows'
+ * ids, which the caller publishes right after the commit.
  */
-export async function writeSagaBatch(
-  trx: Knex.Transaction,
-  writes: SagaBatchWrites,
-): Promise<void> {
-  await trx.raw(
+export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]] {
+  return [
     `WITH updated AS (
        UPDATE sagas AS s
        SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
            reason = r.reason, timeline_seq = r.timeline_seq, deadline_at = r.deadline_at,
            deadline_token = r.deadline_token, stuck_since = r.stuck_since, updated_at = now()
-       FROM jsonb_to_recordset(?::jsonb)
+       FROM jsonb_to_recordset($1::jsonb)
          AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
               timeline_seq int, deadline_at timestamptz, deadline_token uuid,
               stuck_since timestamptz)
        WHERE s.saga_id = r.saga_id
      ), timeline_rows AS (
-       ${insertTimelineSql}
-     ), outbox_rows AS (
-       ${insertOutboxSql} RETURNING 1
+       INSERT INTO timeline (saga_id, seq, at, type, details)
+       SELECT saga_id, seq, at, type, details FROM ${timelineRecordset('$2')}
      ), inbox_rows AS (
        INSERT INTO inbox (message_id, saga_id, type, outcome)
        SELECT message_id, saga_id, type, outcome
-       FROM jsonb_to_recordset(?::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
+       FROM jsonb_to_recordset($4::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
        ON CONFLICT (message_id) DO NOTHING
+     ), notified AS (
+       SELECT pg_notify('${SETTLED_CHANNEL}', chunk) FROM unnest($5::text[]) AS chunk
+     ), outbox_rows AS (
+       INSERT INTO outbox (${outboxColumns})
+       SELECT ${outboxColumns} FROM ${outboxRecordset('$3')}
+       RETURNING id, message_id
      )
-     SELECT pg_notify('outbox', '') WHERE EXISTS (SELECT 1 FROM outbox_rows)`,
+     SELECT id::text, message_id FROM outbox_rows, (SELECT count(*) FROM notified) AS n`,
     [
       JSON.stringify(writes.sagas),
       JSON.stringify(writes.timeline),
       JSON.stringify(writes.outbox),
       JSON.stringify(writes.inbox),
+      notificationChunks(writes.settledOrderIds),
     ],
-  );
+  ];
+}
+
+/** A notification payload holds at most 8,000 bytes: order ids go comma-separated in chunks. */
+export function notificationChunks(orderIds: readonly string[], maxBytes = 7_900): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const id of orderIds) {
+    if (current && current.length + id.length + 1 > maxBytes) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current},${id}` : id;
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+/** Pairs the ids a batch insert returned with the rows it was given, by message id. */
+export function committedRows(
+  rows: readonly OutboxRow[],
+  returned: ReadonlyArray<{ id: string; message_id: string }>,
+): CommittedOutboxRow[] {
+  const ids = new Map(returned.map((r) => [r.message_id, r.id]));
+  return rows.flatMap((row) => {
+    const id = ids.get(row.message_id);
+    return id === undefined ? [] : [{ ...row, id }];
+  });
 }
 
 /** Adds a decision's timeline entries with consecutive sequence numbers; returns the last. */

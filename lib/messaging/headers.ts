@@ -29,3 +29,6 @@ export const FIRST_DEATH_REASON_HEADER = 'x-first-death-reason';
 export function isBrokerDeathHeader(name: string): boolean {
   return /^x-(first-|last-)?death/.test(name);
 }
+
+/** Set on a dead letter that an operator sent back to its queue. */
+export const REPLAYED_HEADER = 'x-replayed';

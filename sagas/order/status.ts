@@ -17,6 +17,9 @@ export type OrderStatus = (typeof orderStatuses)[number];
 
 export const terminalStatuses: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED'];
 
+/** What a client waiting for an order's outcome waits for: an end, or an operator's attention. */
+export const settledStatuses: readonly OrderStatus[] = [...terminalStatuses, 'STUCK'];
+
 interface StateView {
   status: OrderStatus;
   step: Step | null;

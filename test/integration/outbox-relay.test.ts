@@ -4,6 +4,7 @@ import { Database } from '../../lib/db';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { exchanges, queues } from '../../lib/messaging/topology';
+import { OutboxDispatcher } from '../../coordinator/outbox-dispatcher';
 import { OutboxRelay } from '../../coordinator/outbox-relay';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace, management } from '../helpers/namespace';
@@ -55,7 +56,7 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
   it('given 1,000 outbox rows, when two relays run at once, then each row is published exactly once and removed', async () => {
     const ids = await insertRows(1000);
     const relays = [1, 2].map(
-      () => new OutboxRelay(db, new ConfirmPublisher(broker), { batchSize: 50 }),
+      () => new OutboxRelay(db, new ConfirmPublisher(broker), { batchSize: 50, graceMs: 0 }),
     );
 
     const drain = async (relay: OutboxRelay) => {
@@ -92,7 +93,7 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
       },
     } as unknown as ConfirmPublisher;
 
-    const failure = await new OutboxRelay(db, failing).runOnce().then(
+    const failure = await new OutboxRelay(db, failing, { graceMs: 0 }).runOnce().then(
       () => undefined,
       (error: Error) => error,
     );
@@ -113,7 +114,7 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     const publisher = new ConfirmPublisher(broker, {
       onReturned: (message) => returned.push(message.messageId),
     });
-    const relay = new OutboxRelay(db, publisher);
+    const relay = new OutboxRelay(db, publisher, { graceMs: 0 });
     const [id] = await insertRows(1, queues.payment);
 
     // Act
@@ -143,5 +144,93 @@ describe('outbox relay (real PostgreSQL and RabbitMQ)', function () {
     await consumer.stop();
     expect(String(delivered!.properties.messageId)).to.equal(id);
     expect(Number((await db('outbox').count({ n: '*' }))[0]!.n)).to.equal(0);
+  });
+
+  const committedRows = async (count: number) => {
+    const ids = await insertRows(count);
+    const rows: Array<{ id: string; message_id: string }> = await db('outbox')
+      .whereIn('message_id', ids)
+      .select(db.raw('id::text AS id'), 'message_id');
+    return rows.map((row) => ({
+      id: row.id,
+      message_id: row.message_id,
+      exchange: exchanges.commands,
+      routing_key: queues.shipping,
+      type: 'relay.test',
+      body: JSON.stringify({ id: row.message_id }),
+      headers: {},
+    }));
+  };
+  const outboxCount = async (ids: string[]) =>
+    Number((await db('outbox').whereIn('message_id', ids).count({ n: '*' }))[0]!.n);
+
+  it('given committed rows whose process died before publishing them, when the grace period passes, then the relay publishes them', async () => {
+    const ids = await insertRows(5);
+    const consumer = await collect(broker, queues.shipping);
+    const relay = new OutboxRelay(db, new ConfirmPublisher(broker), { graceMs: 1_500 });
+
+    const early = await relay.runOnce();
+    await waitFor(
+      'the rows to outlive the grace period',
+      async () => relay.runOnce(),
+      (published) => published > 0,
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+
+    expect(early, 'rows younger than the grace period belong to the fast path').to.equal(0);
+    await waitFor(
+      'the relayed messages',
+      async () => consumer.received.length,
+      (n) => n >= ids.length,
+    );
+    await consumer.stop();
+    expect(consumer.received.map((m) => String(m.properties.messageId))).to.have.members(ids);
+    expect(await outboxCount(ids)).to.equal(0);
+  });
+
+  it('given rows that just committed, when the fast path dispatches them, then they are published and then deleted', async () => {
+    const rows = await committedRows(4);
+    const ids = rows.map((r) => r.message_id);
+    const consumer = await collect(broker, queues.shipping);
+    const dispatcher = new OutboxDispatcher(db, new ConfirmPublisher(broker), {
+      deleteDelayMs: 10,
+    });
+
+    dispatcher.dispatch(rows);
+
+    await waitFor(
+      'the dispatched messages',
+      async () => consumer.received.length,
+      (n) => n >= 4,
+    );
+    await waitFor(
+      'the confirmed rows to be deleted',
+      () => outboxCount(ids),
+      (n) => n === 0,
+    );
+    await dispatcher.stop();
+    await consumer.stop();
+    expect(consumer.received.map((m) => String(m.properties.messageId))).to.have.members(ids);
+  });
+
+  it('given a fast publish that fails, when it is dispatched, then the rows stay for the relay and the failure is reported', async () => {
+    const rows = await committedRows(2);
+    const ids = rows.map((r) => r.message_id);
+    const failing = {
+      publishAll: async () => {
+        throw new Error('broker refused');
+      },
+    } as unknown as ConfirmPublisher;
+    const reported: string[] = [];
+    const dispatcher = new OutboxDispatcher(db, failing, {
+      onPublishFailed: (error) => reported.push((error as Error).message),
+    });
+
+    dispatcher.dispatch(rows);
+    await dispatcher.stop();
+
+    expect(reported).to.deep.equal(['broker refused']);
+    expect(await outboxCount(ids)).to.equal(2);
+    await db('outbox').whereIn('message_id', ids).delete();
   });
 });

@@ -208,6 +208,27 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     );
   });
 
+  it('given one command on two worker instances at the same moment, when both handle it, then it has one effect and both answer with the same reply', async () => {
+    const instances = [1, 2].map(() => handlerFor(shippingDb, shippingHandler(), queues.shipping));
+    const sagaId = randomUUID();
+    const create = command('shipping.create', sagaId, 'o-race', {
+      items: [{ sku: 'Book', quantity: 1 }],
+    });
+
+    // Both are first deliveries: neither looks the command up before its transaction.
+    await Promise.all(instances.map((handle) => handle([commandMessage(create)])));
+
+    const shipments = await shippingDb('shipments').where({ order_id: 'o-race' }).select('*');
+    expect(shipments).to.have.length(1);
+    const answers = await waitFor(
+      'two replies',
+      async () => repliesFor(sagaId),
+      (r) => r.length >= 2,
+    );
+    expect(answers.map((r) => r.data)).to.deep.equal([answers[0]!.data, answers[0]!.data]);
+    expect(answers[0]!.data).to.include({ shipment_id: shipments[0].shipment_id });
+  });
+
   it('given a message that is not JSON, when consumed, then it is dead-lettered at once with its provenance', async () => {
     const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);
     const poison = command('inventory.reserve', randomUUID(), 'o-poison', { items: [] });

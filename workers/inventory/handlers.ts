@@ -4,7 +4,7 @@
  * and decides in memory against the locked counts: stock can never be oversold, whatever the
  * concurrency, and the CHECK constraint on `stock` would refuse it anyway.
  */
-import type { Knex } from 'knex';
+import { Pipeline } from '../../lib/pipelined';
 import { OrderLine } from '../../sagas/contracts/messages';
 import { CommandHandler, PreparedCommand } from '../runtime/worker';
 import { ReplyDraft } from '../runtime/replies';
@@ -30,26 +30,28 @@ interface Reservation {
 export function inventoryHandler(): CommandHandler<void> {
   return {
     prepare: async () => undefined,
-    async apply(trx, commands) {
-      const orderIds = [...new Set(commands.map((c) => c.command.order_id))];
-      const existing = await lockReservations(trx, orderIds);
+    async apply(tx, commands) {
+      const orderIds = [...new Set(commands.map((c) => c.command.order_id))].sort();
       const skus = new Set<string>();
       for (const { command } of commands) {
-        const lines =
-          command.type === 'inventory.reserve'
-            ? command.data.items
-            : existing.get(command.order_id)?.items;
-        lines?.forEach((line) => skus.add(line.sku));
+        if (command.type === 'inventory.reserve')
+          command.data.items.forEach((l) => skus.add(l.sku));
       }
-      const stock = await lockStock(trx, [...skus].sort());
+      // Both locks leave together; the stock read takes a release's SKUs from the reservations
+      // the first statement has just locked, so it sees them as they are.
+      const [existing, stock] = await Promise.all([
+        lockReservations(tx, orderIds),
+        lockStock(tx, [...skus], orderIds),
+      ]);
       const changed = new Map<string, Reservation>();
       const replies = commands.map(({ command }) => {
         if (command.type === 'inventory.reserve') return reserve(command, stock, existing, changed);
         if (command.type === 'inventory.release') return release(command, stock, existing, changed);
         throw new Error(`inventory cannot handle ${command.type}`);
       });
-      await writeStock(trx, stock);
-      await writeReservations(trx, [...changed.values()]);
+      // Not awaited: pipelined with the reply records and the COMMIT.
+      writeStock(tx, stock);
+      writeReservations(tx, [...changed.values()]);
       return replies;
     },
   };
@@ -140,41 +142,49 @@ function release(
   };
 }
 
-async function lockReservations(trx: Knex.Transaction, orderIds: string[]) {
-  const rows: Reservation[] = await trx('reservations')
-    .select('order_id', 'saga_id', 'command_id', 'status', 'items', 'reason')
-    .whereIn('order_id', orderIds)
-    .orderBy('order_id')
-    .forUpdate();
+async function lockReservations(tx: Pipeline, orderIds: string[]) {
+  const { rows } = await tx.query<Reservation>(
+    `SELECT order_id, saga_id, command_id, status, items, reason FROM reservations
+     WHERE order_id = ANY($1) ORDER BY order_id FOR UPDATE`,
+    [orderIds],
+  );
   return new Map(rows.map((row) => [row.order_id, row]));
 }
 
-async function lockStock(trx: Knex.Transaction, skus: string[]): Promise<Map<string, StockCount>> {
-  if (skus.length === 0) return new Map();
-  const { rows } = await trx.raw<{ rows: Array<StockCount & { sku: string }> }>(
-    'SELECT sku, available, reserved FROM stock WHERE sku = ANY(?) ORDER BY sku FOR UPDATE',
-    [skus],
+/** Locks the stock of the SKUs to reserve and of the orders' existing reservations. */
+async function lockStock(
+  tx: Pipeline,
+  skus: string[],
+  orderIds: string[],
+): Promise<Map<string, StockCount>> {
+  const { rows } = await tx.query<StockCount & { sku: string }>(
+    `SELECT sku, available, reserved FROM stock
+     WHERE sku = ANY($1) OR sku IN (
+       SELECT line ->> 'sku' FROM reservations, jsonb_array_elements(items) AS line
+       WHERE order_id = ANY($2))
+     ORDER BY sku FOR UPDATE`,
+    [skus, orderIds],
   );
   return new Map(rows.map(({ sku, available, reserved }) => [sku, { available, reserved }]));
 }
 
-async function writeStock(trx: Knex.Transaction, stock: Map<string, StockCount>): Promise<void> {
+function writeStock(tx: Pipeline, stock: Map<string, StockCount>): void {
   if (stock.size === 0) return;
   const rows = [...stock].map(([sku, count]) => ({ sku, ...count }));
-  await trx.raw(
+  void tx.query(
     `UPDATE stock AS s SET available = r.available, reserved = r.reserved, updated_at = now()
-     FROM jsonb_to_recordset(?::jsonb) AS r(sku text, available int, reserved int)
+     FROM jsonb_to_recordset($1::jsonb) AS r(sku text, available int, reserved int)
      WHERE s.sku = r.sku AND (s.available, s.reserved) IS DISTINCT FROM (r.available, r.reserved)`,
     [JSON.stringify(rows)],
   );
 }
 
-async function writeReservations(trx: Knex.Transaction, rows: Reservation[]): Promise<void> {
+function writeReservations(tx: Pipeline, rows: Reservation[]): void {
   if (rows.length === 0) return;
-  await trx.raw(
+  void tx.query(
     `INSERT INTO reservations (order_id, saga_id, command_id, status, items, reason)
      SELECT order_id, saga_id, command_id, status, items, reason
-     FROM jsonb_to_recordset(?::jsonb)
+     FROM jsonb_to_recordset($1::jsonb)
        AS r(order_id text, saga_id uuid, command_id text, status text, items jsonb, reason jsonb)
      ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated_at = now()`,
     [JSON.stringify(rows)],

@@ -5,8 +5,8 @@
  * `apply`.
  */
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import { Database } from '../../lib/db';
+import { Pipeline, sqlOf } from '../../lib/pipelined';
 import { Command } from '../../sagas/contracts/messages';
 import { CommandHandler } from '../runtime/worker';
 import { ReplyDraft } from '../runtime/replies';
@@ -39,7 +39,7 @@ export function paymentHandler(db: Database, provider: PaymentProvider): Command
       }
       throw new Error(`payment cannot handle ${command.type}`);
     },
-    async apply(trx, commands) {
+    async apply(tx, commands) {
       const authorizations: object[] = [];
       const replies: ReplyDraft[] = [];
       for (const { command, prepared } of commands) {
@@ -47,11 +47,13 @@ export function paymentHandler(db: Database, provider: PaymentProvider): Command
         if (prepared.kind === 'authorize') {
           replies.push(authorizationReply(command, prepared.result, authorizations));
         } else {
-          const voided = await voidAuthorizations(trx, prepared.authorizationIds);
+          const voided = await voidAuthorizations(tx, prepared.authorizationIds);
           replies.push({ type: 'payment.voided', data: { command_id: commandId, voided } });
         }
       }
-      if (authorizations.length > 0) await trx('authorizations').insert(authorizations);
+      // Pipelined with the reply records and the COMMIT.
+      if (authorizations.length > 0)
+        void tx.query(...sqlOf(db('authorizations').insert(authorizations)));
       return replies;
     },
   };
@@ -103,10 +105,12 @@ async function liveAuthorizations(db: Database, orderId: string): Promise<string
   return rows.map((row) => row.authorization_id);
 }
 
-async function voidAuthorizations(trx: Knex.Transaction, ids: string[]): Promise<number> {
+async function voidAuthorizations(tx: Pipeline, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  return trx('authorizations')
-    .whereIn('authorization_id', ids)
-    .andWhere({ status: 'AUTHORIZED' })
-    .update({ status: 'VOIDED', updated_at: trx.fn.now() });
+  const { rowCount } = await tx.query(
+    `UPDATE authorizations SET status = 'VOIDED', updated_at = now()
+     WHERE authorization_id = ANY($1) AND status = 'AUTHORIZED'`,
+    [ids],
+  );
+  return rowCount ?? 0;
 }

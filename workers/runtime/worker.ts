@@ -9,14 +9,15 @@
  * reply is then published again with its original message id, which the coordinator's inbox
  * absorbs.
  */
-import type { Knex } from 'knex';
 import type { ConsumeMessage } from 'amqplib';
 import { isTransientError, PoisonMessageError } from '../../lib/errors';
 import { Database } from '../../lib/db';
+import { Pipeline, pipelinedTransaction } from '../../lib/pipelined';
 import { Logger, describeError } from '../../lib/logger';
 import { Outcome } from '../../lib/messaging/batch-consumer';
 import { decodeMessage } from '../../lib/messaging/decode';
 import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
+import { ATTEMPT_HEADER, REPLAYED_HEADER } from '../../lib/messaging/headers';
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { deadLetterOf } from '../../lib/messaging/dead-letter';
@@ -26,7 +27,7 @@ import { sleep } from '../../lib/backoff';
 import { FaultRuleListener } from './fault-rules';
 import { FaultMode } from '../../sagas/contracts/order-request';
 import { SimulatedFailure, faultForDelivery, simulatedDecline, simulationIn } from './faults';
-import { claimCommands, findReplies, storeReplies } from './processed-commands';
+import { findReplies, isTakenElsewhere, recordRepliesStatement } from './processed-commands';
 import { ReplyDraft, replyMessage, replyTo, retryNotice } from './replies';
 
 const validateCommand = compileValidator<Command>(commandSchema);
@@ -41,8 +42,11 @@ export interface PreparedCommand<TPrepared = unknown> {
 export interface CommandHandler<TPrepared = unknown> {
   /** Outside any transaction; a throw is a technical failure of that command only. */
   prepare(command: Command, message: ConsumeMessage): Promise<TPrepared>;
-  /** Inside the batch transaction; returns one reply per command, in order. */
-  apply(trx: Knex.Transaction, commands: PreparedCommand<TPrepared>[]): Promise<ReplyDraft[]>;
+  /**
+   * Inside the batch transaction; returns one reply per command, in order. Writes whose result
+   * the reply does not need may be left un-awaited: they are pipelined with the COMMIT.
+   */
+  apply(tx: Pipeline, commands: PreparedCommand<TPrepared>[]): Promise<ReplyDraft[]>;
 }
 
 export interface WorkerRuntimeOptions<TPrepared> {
@@ -73,20 +77,55 @@ interface Forced extends Decoded {
   draft: ReplyDraft;
 }
 
+interface Handled {
+  replies: Map<string, Reply>;
+  outgoing: OutgoingMessage[];
+}
+
 export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPrepared>) {
   const { queue, db, publisher, handler, logger } = options;
 
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
+    const poison: OutgoingMessage[] = [];
+    const decoded = decodeAll(messages, poison);
+    let handled: Handled;
+    try {
+      handled = await handleAll(decoded, false);
+    } catch (error) {
+      if (!isTakenElsewhere(error)) throw error;
+      // Another instance committed one of these commands first: its reply is on record now.
+      handled = await handleAll(decoded, true);
+    }
+    // Every delivery of a command is answered with the one reply stored for it, in its trace.
+    const answered = decoded.flatMap((d) => {
+      const reply = handled.replies.get(d.command.data.command_id);
+      return reply ? [{ command: d.command, reply, trace: traceOf(d.message) }] : [];
+    });
+    const outgoing = [
+      ...poison,
+      ...handled.outgoing,
+      ...answered.map(({ reply, trace }) => replyMessage(reply, trace)),
+    ];
+    await publisher.publishAll(outgoing);
+    options.onReplied?.(answered);
+    return messages.map(() => ({ kind: 'ack' }));
+  };
+
+  /**
+   * Answers what was answered before from the record, and does the rest. Only a delivery that
+   * may have been answered before is looked up (see `mayHaveBeenAnswered`); a first delivery
+   * goes straight to the transaction, whose reply record would refuse a second answer.
+   */
+  async function handleAll(decoded: Decoded[], lookUpAll: boolean): Promise<Handled> {
     const outgoing: OutgoingMessage[] = [];
-    const decoded = decodeAll(messages, outgoing);
-    const byCommand = new Map<string, Reply>(
-      await findReplies(
-        db,
-        decoded.map((d) => d.command.data.command_id),
-      ),
+    const replies = await findReplies(
+      db,
+      decoded
+        .filter((d) => lookUpAll || mayHaveBeenAnswered(d))
+        .map((d) => d.command.data.command_id),
     );
     // A redelivery can share a batch with its original: act once per command id.
-    const fresh = uniqueCommands(decoded.filter((d) => !byCommand.has(d.command.data.command_id)));
+    const fresh = uniqueCommands(decoded.filter((d) => !replies.has(d.command.data.command_id)));
     const { work, forced } = await injectFaults(fresh, outgoing);
     const prepared = await prepareAll(work, (d, error) =>
       outgoing.push(...technicalFailure(d, error)),
@@ -94,24 +133,21 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     if (prepared.length + forced.length > 0) {
       try {
         for (const reply of await applyBatch(prepared, forced)) {
-          byCommand.set(reply.data.command_id, reply);
+          replies.set(reply.data.command_id, reply);
         }
       } catch (error) {
         // One bad command must not hold back the rest: the consumer retries them one by one.
-        if (isTransientError(error) || prepared.length + forced.length > 1) throw error;
+        if (
+          isTransientError(error) ||
+          isTakenElsewhere(error) ||
+          prepared.length + forced.length > 1
+        )
+          throw error;
         outgoing.push(...technicalFailure((prepared[0] ?? forced[0])!, error));
       }
     }
-    // Every delivery of a command is answered with the one reply stored for it, in its trace.
-    const answered = decoded.flatMap((d) => {
-      const reply = byCommand.get(d.command.data.command_id);
-      return reply ? [{ command: d.command, reply, trace: traceOf(d.message) }] : [];
-    });
-    outgoing.push(...answered.map(({ reply, trace }) => replyMessage(reply, trace)));
-    await publisher.publishAll(outgoing);
-    options.onReplied?.(answered);
-    return messages.map(() => ({ kind: 'ack' }));
-  };
+    return { replies, outgoing };
+  }
 
   function decodeAll(messages: readonly ConsumeMessage[], outgoing: OutgoingMessage[]): Decoded[] {
     return messages.flatMap((message) => {
@@ -184,33 +220,26 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     return ready;
   }
 
+  /** One pipelined transaction: the effects, then the reply records, then COMMIT. */
   async function applyBatch(
     items: PreparedCommand<TPrepared>[],
     forced: Forced[],
   ): Promise<Reply[]> {
-    const all: Decoded[] = [...items, ...forced];
-    const { fresh, taken } = await db.transaction(async (trx) => {
-      const claimed = await claimCommands(
-        trx,
-        all.map((i) => i.command),
-      );
-      const isMine = (i: Decoded) => claimed.has(i.command.data.command_id);
-      const mine = items.filter(isMine);
-      const drafts = mine.length > 0 ? await handler.apply(trx, mine) : [];
-      const fresh = [
-        ...mine.map((item, index) => replyTo(item.command, drafts[index]!)),
-        ...forced.filter(isMine).map((item) => replyTo(item.command, item.draft)),
+    return pipelinedTransaction(db, async (tx) => {
+      const drafts = items.length > 0 ? await handler.apply(tx, items) : [];
+      const answered = [
+        ...items.map((item, index) => ({
+          command: item.command,
+          reply: replyTo(item.command, drafts[index]!),
+        })),
+        ...forced.map((item) => ({
+          command: item.command,
+          reply: replyTo(item.command, item.draft),
+        })),
       ];
-      await storeReplies(trx, fresh);
-      return { fresh, taken: all.filter((i) => !isMine(i)) };
+      void tx.query(...recordRepliesStatement(answered));
+      return answered.map((a) => a.reply);
     });
-    if (taken.length === 0) return fresh;
-    // Another instance handled these concurrently and has committed: answer from its record.
-    const stored = await findReplies(
-      db,
-      taken.map((i) => i.command.data.command_id),
-    );
-    return [...fresh, ...stored.values()];
   }
 
   /** Retry later through the broker (telling the coordinator), or dead-letter when spent. */
@@ -264,6 +293,21 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       command: command.type,
     });
   }
+}
+
+/**
+ * Whether this delivery could find its command answered already: a broker redelivery, a
+ * delayed retry, a re-send by the coordinator or a dead letter replayed by an operator. The
+ * first delivery of a first send cannot, so it skips the look-up.
+ */
+function mayHaveBeenAnswered({ message, command }: Decoded): boolean {
+  const headers = message.properties.headers ?? {};
+  return (
+    message.fields.redelivered ||
+    command.attempt > 1 ||
+    headers[ATTEMPT_HEADER] !== undefined ||
+    headers[REPLAYED_HEADER] !== undefined
+  );
 }
 
 function traceOf(message: ConsumeMessage): string | undefined {

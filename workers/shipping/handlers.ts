@@ -5,7 +5,7 @@
  * cancel touches and no count of live shipments includes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
+import { Pipeline } from '../../lib/pipelined';
 import { CommandHandler, PreparedCommand } from '../runtime/worker';
 import { ReplyDraft } from '../runtime/replies';
 
@@ -14,17 +14,26 @@ export const MAX_PARCEL_UNITS = 1000;
 export function shippingHandler(): CommandHandler<void> {
   return {
     prepare: async () => undefined,
-    async apply(trx, commands) {
+    async apply(tx, commands) {
       const replies: ReplyDraft[] = [];
       const shipments: ShipmentRow[] = [];
       for (const { command } of commands) {
         if (command.type === 'shipping.create') replies.push(planShipment(command, shipments));
         else if (command.type === 'shipping.cancel')
-          replies.push(await cancelShipments(trx, command));
+          replies.push(await cancelShipments(tx, command));
         else throw new Error(`shipping cannot handle ${command.type}`);
       }
-      // One multi-row insert for the whole batch.
-      if (shipments.length > 0) await trx('shipments').insert(shipments);
+      // One multi-row insert for the whole batch, pipelined with the COMMIT.
+      if (shipments.length > 0) {
+        void tx.query(
+          `INSERT INTO shipments (shipment_id, order_id, saga_id, command_id, tracking_number,
+                                  status, reason)
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+             AS r(shipment_id text, order_id text, saga_id uuid, command_id text,
+                  tracking_number text, status text, reason jsonb)`,
+          [JSON.stringify(shipments)],
+        );
+      }
       return replies;
     },
   };
@@ -71,11 +80,14 @@ function planShipment(
 }
 
 async function cancelShipments(
-  trx: Knex.Transaction,
+  tx: Pipeline,
   command: ShippingCommand<'shipping.cancel'>,
 ): Promise<ReplyDraft> {
-  const cancelled = await trx('shipments')
-    .where({ order_id: command.order_id, status: 'CREATED' })
-    .update({ status: 'CANCELLED', updated_at: trx.fn.now() });
+  const { rowCount } = await tx.query(
+    `UPDATE shipments SET status = 'CANCELLED', updated_at = now()
+     WHERE order_id = $1 AND status = 'CREATED'`,
+    [command.order_id],
+  );
+  const cancelled = rowCount ?? 0;
   return { type: 'shipping.cancelled', data: { command_id: command.data.command_id, cancelled } };
 }

@@ -1,0 +1,111 @@
+/**
+ * Clients waiting for an order to settle (COMPLETED, CANCELLED or STUCK). A waiter costs a map
+ * entry and one timer, nothing per tick: the coordinator that commits a settling transition
+ * wakes its own waiters in memory, and a LISTEN connection wakes the waiters of orders that
+ * another coordinator settled. A waiter is released when it is woken, when its time is up, or
+ * when its client goes away.
+ */
+import type { Client, Notification } from 'pg';
+import { backoffDelayMs, sleep } from '../lib/backoff';
+import { SETTLED_CHANNEL } from './repositories/saga-writes';
+
+export type WaitEnd = 'settled' | 'timeout' | 'aborted';
+
+interface Waiter {
+  wake: (end: WaitEnd) => void;
+}
+
+export interface OrderWaitersOptions {
+  /** A LISTEN connection for other coordinators' notifications; omitted when there is one. */
+  listen?: () => Client;
+  onListenError?: (error: unknown) => void;
+}
+
+export class OrderWaiters {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private listener: Client | undefined;
+  private stopped = true;
+  private listening: Promise<void> | undefined;
+
+  constructor(private readonly options: OrderWaitersOptions = {}) {}
+
+  /** How many clients wait right now (a gauge for operators). */
+  get size(): number {
+    let count = 0;
+    for (const set of this.waiters.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * Resolves when the order settles, after `timeoutMs`, or when `signal` aborts. Register
+   * before reading the order's state, so that a transition committed in between is not missed.
+   */
+  wait(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve('aborted');
+      const set = this.waiters.get(orderId) ?? new Set<Waiter>();
+      this.waiters.set(orderId, set);
+      const onAbort = () => waiter.wake('aborted');
+      const timer = setTimeout(() => waiter.wake('timeout'), timeoutMs);
+      const waiter: Waiter = {
+        wake: (end) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          set.delete(waiter);
+          if (set.size === 0 && this.waiters.get(orderId) === set) this.waiters.delete(orderId);
+          resolve(end);
+        },
+      };
+      set.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Wakes every client waiting on these orders; a woken client reads the order again. */
+  settled(orderIds: Iterable<string>): void {
+    for (const orderId of orderIds) {
+      const set = this.waiters.get(orderId);
+      if (set) for (const waiter of [...set]) waiter.wake('settled');
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    if (this.options.listen) this.listening = this.listenForOthers(this.options.listen);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.listening;
+    // Stopping answers every waiting client with the order as it stands.
+    for (const set of [...this.waiters.values()]) for (const w of [...set]) w.wake('timeout');
+  }
+
+  private async listenForOthers(connect: () => Client): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt += 1) {
+      const client = connect();
+      try {
+        await client.connect();
+        client.on('notification', (note: Notification) => {
+          if (note.channel === SETTLED_CHANNEL && note.payload) {
+            this.settled(note.payload.split(','));
+          }
+        });
+        await client.query(`LISTEN ${SETTLED_CHANNEL}`);
+        this.listener = client;
+        attempt = 0;
+        // Notifications sent while the connection was down are lost: every waiter looks again.
+        this.settled([...this.waiters.keys()]);
+        await new Promise<void>((resolve) => {
+          client.on('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch (error) {
+        if (!this.stopped) this.options.onListenError?.(error);
+      }
+      await client.end().catch(() => undefined);
+      if (!this.stopped) await sleep(backoffDelayMs(Math.max(1, attempt)));
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The fast path of the outbox: the process that committed outbox rows publishes them at once,
+ * with publisher confirms, and deletes them afterwards in batches, off the path of the saga.
+ * The row is committed before it is published, so nothing is ever published that did not
+ * commit. If the process dies or the publish fails in between, the row stays and the relay,
+ * which only claims rows older than its grace period, publishes it later; a row confirmed and
+ * not yet deleted may so be published twice, which every consumer's inbox absorbs.
+ */
+import { backoffDelayMs } from '../lib/backoff';
+import { Database } from '../lib/db';
+import { ConfirmPublisher } from '../lib/messaging/publisher';
+import { CommittedOutboxRow } from './repositories/saga-writes';
+
+export interface OutboxDispatcherOptions {
+  /** Deletions wait at most this long to be batched with others. */
+  deleteDelayMs?: number;
+  /** A batch of confirmed rows this large is deleted at once. */
+  deleteBatchSize?: number;
+  onPublished?: (count: number) => void;
+  onPublishFailed?: (error: unknown, rows: number) => void;
+  onDeleteFailed?: (error: unknown, delayMs: number) => void;
+}
+
+export class OutboxDispatcher {
+  private confirmed: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private deleting: Promise<void> | undefined;
+  private deleteFailures = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly publisher: ConfirmPublisher,
+    private readonly options: OutboxDispatcherOptions = {},
+  ) {}
+
+  /** Publishes rows that have just committed; never throws (a failure leaves them to the relay). */
+  dispatch(rows: readonly CommittedOutboxRow[]): void {
+    if (rows.length === 0) return;
+    const publishing = this.publisher
+      .publishAll(
+        rows.map((row) => ({
+          exchange: row.exchange,
+          routingKey: row.routing_key,
+          body: Buffer.from(row.body),
+          messageId: row.message_id,
+          type: row.type,
+          headers: row.headers,
+        })),
+      )
+      .then(
+        () => {
+          this.options.onPublished?.(rows.length);
+          this.confirmed.push(...rows.map((row) => row.id));
+          this.scheduleDelete();
+        },
+        (error: unknown) => this.options.onPublishFailed?.(error, rows.length),
+      )
+      .finally(() => this.inFlight.delete(publishing));
+    this.inFlight.add(publishing);
+  }
+
+  /** Waits for publishes in flight, then deletes every confirmed row. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await Promise.all(this.inFlight);
+    await this.deleting;
+    await this.runOnce().catch(() => undefined);
+  }
+
+  /** Deletes the rows confirmed so far; returns how many. */
+  async runOnce(): Promise<number> {
+    const ids = this.confirmed;
+    if (ids.length === 0) return 0;
+    this.confirmed = [];
+    try {
+      await this.db.raw('DELETE FROM outbox WHERE id = ANY(?::bigint[])', [ids]);
+      this.deleteFailures = 0;
+      return ids.length;
+    } catch (error) {
+      // Kept for the next run; should the process die first, the relay republishes them.
+      this.confirmed.unshift(...ids);
+      throw error;
+    }
+  }
+
+  private scheduleDelete(): void {
+    if (this.deleting) return;
+    const batchFull = this.confirmed.length >= (this.options.deleteBatchSize ?? 500);
+    if (this.timer && !batchFull) return;
+    clearTimeout(this.timer);
+    const delayMs = batchFull
+      ? 0
+      : this.deleteFailures > 0
+        ? backoffDelayMs(this.deleteFailures)
+        : (this.options.deleteDelayMs ?? 20);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.deleting = this.runOnce()
+        .catch((error: unknown) => {
+          this.deleteFailures += 1;
+          this.options.onDeleteFailed?.(error, backoffDelayMs(this.deleteFailures));
+        })
+        .then(() => undefined)
+        .finally(() => {
+          this.deleting = undefined;
+          if (this.confirmed.length > 0) this.scheduleDelete();
+        });
+    }, delayMs);
+  }
+}

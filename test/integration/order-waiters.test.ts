@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { Database } from '../../lib/db';
+import { OrderIntake } from '../../coordinator/order-intake';
+import { OrderWaiters } from '../../coordinator/order-waiters';
+import { SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
+import { SETTLED_CHANNEL } from '../../coordinator/repositories/saga-writes';
+import { ReplyType } from '../../sagas/contracts/messages';
+import { migratedDatabase } from '../helpers/infrastructure';
+import { createNamespace } from '../helpers/namespace';
+import { waitFor } from '../helpers/wait';
+
+describe('order waiters across coordinators (real PostgreSQL)', function () {
+  this.timeout(20_000);
+  let db: Database;
+  let elsewhere: OrderWaiters;
+  const settledHere: string[][] = [];
+  let runner: SagaRunner;
+  let intake: OrderIntake;
+
+  before(async () => {
+    const { config } = await createNamespace('waiters');
+    db = await migratedDatabase(config, 'orders');
+    const { host, port, user, password, databases } = config.postgres;
+    elsewhere = new OrderWaiters({
+      listen: () => new Client({ host, port, user, password, database: databases.orders }),
+    });
+    elsewhere.start();
+    // This coordinator's own waiters are told in memory; the other one only hears NOTIFY.
+    runner = new SagaRunner(db, (batch) => settledHere.push(batch.settledOrderIds), 30_000);
+    intake = new OrderIntake(db, () => undefined, { maxRetryAttempts: 2, stepTimeoutMs: 30_000 });
+    await waitFor(
+      'the other coordinator to listen',
+      async () => {
+        const woken = elsewhere.wait('probe', 200);
+        await db.raw('SELECT pg_notify(?, ?)', [SETTLED_CHANNEL, 'probe']);
+        return woken;
+      },
+      (end) => end === 'settled',
+    );
+  });
+
+  after(async () => {
+    await elsewhere?.stop();
+    await db?.destroy();
+  });
+
+  const reply = (sagaId: string, type: ReplyType, data: object): SagaEvent => ({
+    messageId: randomUUID(),
+    sagaId,
+    event: { type, data: { command_id: `${sagaId}/${type}`, ...data } } as SagaEvent['event'],
+  });
+
+  it('given a client waiting on another coordinator, when this one completes the order, then that client is woken by the notification', async () => {
+    const orderId = `wait-${randomUUID().slice(0, 8)}`;
+    const { order } = await intake.submit({
+      order_id: orderId,
+      user_id: 'u',
+      items: ['Book'],
+      total: 5,
+    });
+    const sagaId = order.saga_id;
+    const woken = elsewhere.wait(orderId, 10_000);
+
+    await runner.handle([reply(sagaId, 'payment.authorized', { authorization_id: 'a' })]);
+    await runner.handle([reply(sagaId, 'inventory.reserved', {})]);
+    const stillWaiting = await Promise.race([woken, new Promise((r) => setTimeout(r, 50, 'no'))]);
+    await runner.handle([
+      reply(sagaId, 'shipping.ready', { shipment_id: 's', tracking_number: 'T1' }),
+    ]);
+
+    expect(stillWaiting, 'no wake before the order settles').to.equal('no');
+    expect(await woken).to.equal('settled');
+    expect(settledHere.flat()).to.include(orderId);
+  });
+
+  it('given more settled orders than one notification holds, when they settle in one batch, then every waiter is woken', async () => {
+    const orderIds = Array.from({ length: 200 }, (_, i) => `w${i}-${'x'.repeat(56)}`);
+    const woken = orderIds.map((id) => elsewhere.wait(id, 10_000));
+    const submitted = await Promise.all(
+      orderIds.map((orderId) =>
+        intake.submit({ order_id: orderId, user_id: 'u', items: ['Book'], total: 1 }),
+      ),
+    );
+
+    await runner.handle(
+      submitted.map(({ order }) =>
+        reply(order.saga_id, 'payment.declined', { code: 'NO', message: 'declined' }),
+      ),
+    );
+
+    expect(await Promise.all(woken)).to.deep.equal(orderIds.map(() => 'settled'));
+  });
+});
