@@ -75,9 +75,10 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   };
   const runner = new SagaRunner(
     db,
-    ({ outbox, settledOrderIds }) => {
+    ({ outbox, settledOrderIds, changedOrderIds }) => {
       dispatcher.dispatch(outbox);
       waiters.settled(settledOrderIds);
+      waiters.changed(changedOrderIds);
     },
     config.stepTimeoutSeconds * 1000,
     observer,

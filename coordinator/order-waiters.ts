@@ -9,10 +9,57 @@ import type { Client, Notification } from 'pg';
 import { backoffDelayMs, sleep } from '../lib/backoff';
 import { SETTLED_CHANNEL } from './repositories/saga-writes';
 
-export type WaitEnd = 'settled' | 'timeout' | 'aborted';
+export type WaitEnd = 'settled' | 'changed' | 'timeout' | 'aborted';
 
 interface Waiter {
   wake: (end: WaitEnd) => void;
+}
+
+/** Waiters by order id: one map entry and one timer each, released on every way out. */
+class WaiterSet {
+  private readonly byOrder = new Map<string, Set<Waiter>>();
+
+  get size(): number {
+    let count = 0;
+    for (const set of this.byOrder.values()) count += set.size;
+    return count;
+  }
+
+  get orderIds(): string[] {
+    return [...this.byOrder.keys()];
+  }
+
+  add(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve('aborted');
+      const set = this.byOrder.get(orderId) ?? new Set<Waiter>();
+      this.byOrder.set(orderId, set);
+      const onAbort = () => waiter.wake('aborted');
+      const timer = setTimeout(() => waiter.wake('timeout'), timeoutMs);
+      const waiter: Waiter = {
+        wake: (end) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          set.delete(waiter);
+          if (set.size === 0 && this.byOrder.get(orderId) === set) this.byOrder.delete(orderId);
+          resolve(end);
+        },
+      };
+      set.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  wake(orderIds: Iterable<string>, end: WaitEnd): void {
+    for (const orderId of orderIds) {
+      const set = this.byOrder.get(orderId);
+      if (set) for (const waiter of [...set]) waiter.wake(end);
+    }
+  }
+
+  wakeAll(end: WaitEnd): void {
+    this.wake(this.orderIds, end);
+  }
 }
 
 export interface OrderWaitersOptions {
@@ -22,7 +69,8 @@ export interface OrderWaitersOptions {
 }
 
 export class OrderWaiters {
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly forOutcome = new WaiterSet();
+  private readonly forChange = new WaiterSet();
   private listener: Client | undefined;
   private stopped = true;
   private listening: Promise<void> | undefined;
@@ -31,9 +79,7 @@ export class OrderWaiters {
 
   /** How many clients wait right now (a gauge for operators). */
   get size(): number {
-    let count = 0;
-    for (const set of this.waiters.values()) count += set.size;
-    return count;
+    return this.forOutcome.size + this.forChange.size;
   }
 
   /**
@@ -41,32 +87,28 @@ export class OrderWaiters {
    * before reading the order's state, so that a transition committed in between is not missed.
    */
   wait(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve('aborted');
-      const set = this.waiters.get(orderId) ?? new Set<Waiter>();
-      this.waiters.set(orderId, set);
-      const onAbort = () => waiter.wake('aborted');
-      const timer = setTimeout(() => waiter.wake('timeout'), timeoutMs);
-      const waiter: Waiter = {
-        wake: (end) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          set.delete(waiter);
-          if (set.size === 0 && this.waiters.get(orderId) === set) this.waiters.delete(orderId);
-          resolve(end);
-        },
-      };
-      set.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.forOutcome.add(orderId, timeoutMs, signal);
+  }
+
+  /**
+   * Resolves when this coordinator commits any transition of the order (e.g. for a console
+   * following a timeline). Other coordinators' transitions are not announced: such a client
+   * looks again when its (short) time is up.
+   */
+  waitForChange(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
+    return this.forChange.add(orderId, timeoutMs, signal);
   }
 
   /** Wakes every client waiting on these orders; a woken client reads the order again. */
   settled(orderIds: Iterable<string>): void {
-    for (const orderId of orderIds) {
-      const set = this.waiters.get(orderId);
-      if (set) for (const waiter of [...set]) waiter.wake('settled');
-    }
+    const ids = [...orderIds];
+    this.forOutcome.wake(ids, 'settled');
+    this.forChange.wake(ids, 'changed');
+  }
+
+  /** Wakes the clients following these orders' transitions. */
+  changed(orderIds: Iterable<string>): void {
+    this.forChange.wake(orderIds, 'changed');
   }
 
   start(): void {
@@ -79,7 +121,8 @@ export class OrderWaiters {
     await this.listener?.end().catch(() => undefined);
     await this.listening;
     // Stopping answers every waiting client with the order as it stands.
-    for (const set of [...this.waiters.values()]) for (const w of [...set]) w.wake('timeout');
+    this.forOutcome.wakeAll('timeout');
+    this.forChange.wakeAll('timeout');
   }
 
   private async listenForOthers(connect: () => Client): Promise<void> {
@@ -96,7 +139,7 @@ export class OrderWaiters {
         this.listener = client;
         attempt = 0;
         // Notifications sent while the connection was down are lost: every waiter looks again.
-        this.settled([...this.waiters.keys()]);
+        this.forOutcome.wakeAll('settled');
         await new Promise<void>((resolve) => {
           client.on('error', () => resolve());
           client.once('end', () => resolve());

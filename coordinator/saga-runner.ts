@@ -39,10 +39,13 @@ export interface TransitionObserver {
   onApplied(decision: Decision, sagaCreatedAt: Date): void;
 }
 
-/** What a committed batch hands on: its outbox rows to publish, and the orders it settled. */
+/** What a committed batch hands on: its outbox rows to publish, and the orders it moved. */
 export interface CommittedBatch {
   outbox: CommittedOutboxRow[];
+  /** Orders that ended or became STUCK in this batch. */
   settledOrderIds: string[];
+  /** Every order this batch changed, settled ones included. */
+  changedOrderIds: string[];
 }
 
 interface LockedSaga extends SagaTiming {
@@ -105,8 +108,12 @@ export class SagaRunner {
       return { outcomes, writes, written };
     });
     const outbox = committedRows(writes.outbox, (await written).rows);
-    if (outbox.length > 0 || writes.settled.size > 0) {
-      this.onCommitted({ outbox, settledOrderIds: [...writes.settled] });
+    if (applied.length > 0) {
+      this.onCommitted({
+        outbox,
+        settledOrderIds: [...writes.settled],
+        changedOrderIds: [...new Set(applied.map((a) => a.decision.saga.context.orderId))],
+      });
     }
     for (const { decision, createdAt } of applied) this.observer?.onApplied(decision, createdAt);
     return outcomes;

@@ -49,17 +49,23 @@ export async function readWhenSettled(
   orderId: string,
   seconds: number,
   signal: AbortSignal,
+  /** The order as just read or written by the caller, which spares the first read. */
+  current?: OrderRow,
 ): Promise<OrderRow | undefined> {
   const deadline = Date.now() + seconds * 1000;
+  let known = current;
   for (;;) {
     const remainingMs = deadline - Date.now();
-    if (remainingMs <= 0 || signal.aborted) return findOrder(db, orderId);
+    if (remainingMs <= 0 || signal.aborted) return known ?? findOrder(db, orderId);
     const release = new AbortController();
     const woken = waiters.wait(orderId, remainingMs, AbortSignal.any([signal, release.signal]));
-    const order = await findOrder(db, orderId).catch((error: unknown) => {
-      release.abort();
-      throw error;
-    });
+    const order =
+      known ??
+      (await findOrder(db, orderId).catch((error: unknown) => {
+        release.abort();
+        throw error;
+      }));
+    known = undefined;
     if (!order || isSettled(order)) {
       release.abort();
       return order;
@@ -67,5 +73,44 @@ export async function readWhenSettled(
     const end = await woken;
     if (end === 'aborted') return undefined;
     if (end === 'timeout') return findOrder(db, orderId);
+  }
+}
+
+/** How often a follower looks again for transitions another coordinator committed. */
+const FOLLOW_RECHECK_MS = 1_000;
+
+/**
+ * Holds a timeline request until it has new entries or `seconds` pass: woken at once by this
+ * coordinator's own transitions, and looking again every second for other coordinators'.
+ * Undefined when the client went away.
+ */
+export async function followTimeline<T extends { events: unknown[] }>(
+  waiters: OrderWaiters,
+  orderId: string,
+  seconds: number,
+  read: () => Promise<T>,
+  signal: AbortSignal,
+): Promise<T | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const remainingMs = deadline - Date.now();
+    const release = new AbortController();
+    const woken =
+      remainingMs > 0
+        ? waiters.waitForChange(
+            orderId,
+            Math.min(remainingMs, FOLLOW_RECHECK_MS),
+            AbortSignal.any([signal, release.signal]),
+          )
+        : undefined;
+    const body = await read().catch((error: unknown) => {
+      release.abort();
+      throw error;
+    });
+    if (body.events.length > 0 || !woken) {
+      release.abort();
+      return body;
+    }
+    if ((await woken) === 'aborted') return undefined;
   }
 }

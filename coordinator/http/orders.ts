@@ -15,6 +15,7 @@ import { OrderWaiters } from '../order-waiters';
 import {
   MAX_WAIT_SECONDS,
   clientGone,
+  followTimeline,
   isSettled,
   preferredWaitSeconds,
   readWhenSettled,
@@ -54,7 +55,7 @@ export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutes
     const settled =
       waitSeconds === undefined
         ? undefined
-        : await readWhenSettled(db, waiters, order_id, waitSeconds, clientGone(res));
+        : await readWhenSettled(db, waiters, order_id, waitSeconds, clientGone(res), outcome.order);
     res.location(`/orders/${order_id}`);
     const applied = () => res.set('Preference-Applied', `wait=${waitSeconds}`);
     if (outcome.kind === 'created') {
@@ -87,19 +88,39 @@ export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutes
   });
 
   router.get('/orders/:orderId/timeline', async (req, res) => {
+    const wait = parseWait(req.query.wait);
+    const after = parseAfter(req.query.after);
+    const problems = [wait, after].filter((v): v is string => typeof v === 'string');
+    if (problems.length > 0) return badRequest(res, problems);
     const order = await findOrder(db, req.params.orderId);
     if (!order) return notFound(res, `no order ${req.params.orderId}`);
-    res.json(await timelineBody(db, order));
+    const read = () => timelineBody(db, order.order_id, order.saga_id, after as number);
+    if (wait === undefined) return res.json(await read());
+    const body = await followTimeline(
+      waiters,
+      order.order_id,
+      wait as number,
+      read,
+      clientGone(res),
+    );
+    if (body) res.json(body);
   });
 
   router.get('/sagas/:sagaId/timeline', async (req, res) => {
     const sagaId = req.params.sagaId;
     const order = isUuid(sagaId) ? await findSaga(db, sagaId) : undefined;
     if (!order) return notFound(res, `no saga ${sagaId}`);
-    res.json(await timelineBody(db, order));
+    res.json(await timelineBody(db, order.order_id, order.saga_id));
   });
 
   return router;
+}
+
+/** `?after=N`: only timeline entries with a larger sequence number. */
+function parseAfter(value: unknown): number | string {
+  if (value === undefined) return 0;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
+  return 'after: must be a timeline sequence number (an integer ≥ 0)';
 }
 
 /** `?wait=S`: seconds to hold the request for the order to settle (0 < S ≤ 60). */
@@ -139,12 +160,16 @@ export function present(order: OrderRow) {
   };
 }
 
-async function timelineBody(db: Database, order: OrderRow) {
-  const events = await timelineOf(db, order.saga_id);
+async function timelineBody(db: Database, orderId: string, sagaId: string, afterSeq = 0) {
+  // Read together, so the status is never older than the last event listed.
+  const [order, events] = await Promise.all([
+    findOrder(db, orderId),
+    timelineOf(db, sagaId, afterSeq),
+  ]);
   return {
-    order_id: order.order_id,
-    saga_id: order.saga_id,
-    status: order.status,
+    order_id: orderId,
+    saga_id: sagaId,
+    status: order?.status,
     events: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, ...e.details })),
   };
 }

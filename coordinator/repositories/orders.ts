@@ -82,9 +82,15 @@ export async function listOrders(
   return { orders: page.map(({ cursor_at: _, ...order }) => order), next };
 }
 
-export async function timelineOf(db: Database, sagaId: string): Promise<TimelineEvent[]> {
+/** A saga's timeline, or only the entries after `afterSeq`. */
+export async function timelineOf(
+  db: Database,
+  sagaId: string,
+  afterSeq = 0,
+): Promise<TimelineEvent[]> {
   return db('timeline')
     .select('seq', 'at', 'type', 'details')
     .where({ saga_id: sagaId })
+    .andWhere('seq', '>', afterSeq)
     .orderBy('seq');
 }

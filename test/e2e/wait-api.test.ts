@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { runClosedLoop } from '../../scripts/bench/closed-loop';
 import { pidsListeningOn } from '../../scripts/bench/cpu';
-import { OrderView, request } from '../helpers/api';
-import { createNamespace } from '../helpers/namespace';
+import { OrderView, TimelineView, request } from '../helpers/api';
+import { TEST_ADMIN_TOKEN, createNamespace } from '../helpers/namespace';
 import { System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
 
@@ -135,6 +135,37 @@ describe('waiting for an order to settle (all four services as processes)', func
 
     expect(await waiting).to.equal('aborted');
     await waitFor('the waiter to be released', waitingClients, (n) => n === before);
+  });
+
+  it('given a client following a timeline, when the saga moves, then it gets just the new entries as they commit', async () => {
+    const body = order({ simulate: { step: 'payment', mode: 'timeout' } });
+    const { body: accepted } = await post(body);
+    const timelineUrl = `${api}/orders/${body.order_id}/timeline`;
+    const { body: first } = await request<TimelineView>(timelineUrl);
+    const lastSeq = first.events[first.events.length - 1]!.seq;
+
+    const quiet = await request<TimelineView>(`${timelineUrl}?after=${lastSeq}&wait=1`);
+    const following = request<TimelineView>(`${timelineUrl}?after=${lastSeq}&wait=20`);
+    const cancelled = await request(`${api}/admin/sagas/${accepted.saga_id}/cancel`, {
+      body: { reason: 'customer asked' },
+      token: TEST_ADMIN_TOKEN,
+    });
+    const { body: next } = await following;
+
+    expect(quiet.body.events, 'nothing new while the step waits').to.deep.equal([]);
+    expect(cancelled.status).to.equal(200);
+    expect(next.events.length).to.be.greaterThan(0);
+    expect(next.events.every((e) => e.seq > lastSeq)).to.equal(true);
+    expect(next.events[0]!.type).to.equal('ADMIN_CANCEL');
+  });
+
+  it('given a timeline request with a bad after, when asked, then 400', async () => {
+    const body = order();
+    await post(body);
+
+    const answer = await request(`${api}/orders/${body.order_id}/timeline?after=-3`);
+
+    expect(answer.status).to.equal(400);
   });
 
   it('given the running system, when the closed-loop benchmark runs briefly, then every order it places completes and is counted', async () => {
