@@ -8,6 +8,8 @@
  *   npm run bench -- --open --orders 5000 --concurrency 64
  *                                          open loop: submit as fast as possible, then time
  *                                            how fast the backlog drains
+ *   npm run bench -- --wait-api            how soon a waiting client hears of an outcome, and
+ *                                            what 1,000 idle waiting clients cost
  *
  * Both print sagas/s, p50/p95/p99 latency and whole-system CPU per saga (services, PostgreSQL,
  * RabbitMQ, read from /proc), and check that the stock fell by exactly the orders completed.
@@ -21,10 +23,12 @@ import { pidsListeningOn } from './bench/cpu';
 import { JsonClient } from './bench/http-client';
 import { runOpenLoop } from './bench/open-loop';
 import { round } from './bench/stats';
+import { runWaitApi } from './bench/wait-api';
 
 const usage = `usage: npm run bench -- [--in-flight N] [--seconds S] [--warmup S] [--baseline]
                          [--baseline-script PATH] [--sku SKU] [--json]
-       npm run bench -- --open [--orders N] [--concurrency C] [--timeout S] [--sku SKU] [--json]`;
+       npm run bench -- --open [--orders N] [--concurrency C] [--timeout S] [--sku SKU] [--json]
+       npm run bench -- --wait-api [--seconds S] [--json]`;
 
 function options() {
   const { values } = parseArgs({
@@ -39,6 +43,7 @@ function options() {
       concurrency: { type: 'string', default: '64' },
       timeout: { type: 'string', default: '300' },
       sku: { type: 'string', default: 'Book' },
+      'wait-api': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -51,6 +56,7 @@ function options() {
   return {
     help: values.help,
     open: values.open || values.orders !== undefined,
+    waitApi: values['wait-api'],
     inFlight: Math.round(positive('in-flight', values['in-flight'])),
     seconds: positive('seconds', values.seconds),
     warmup: Number(values.warmup) >= 0 ? Number(values.warmup) : 3,
@@ -94,6 +100,19 @@ async function main(): Promise<void> {
   ]);
   if (servicePids.length === 0) {
     throw new Error(`no service listens on ${ports.coordinator}: start the system (npm start)`);
+  }
+  if (opts.waitApi) {
+    const [coordinatorPid] = pidsListeningOn([ports.coordinator]);
+    const result = await runWaitApi({
+      port: ports.coordinator,
+      adminToken: config.adminToken,
+      coordinatorPid: coordinatorPid!,
+      wakeSamples: 20,
+      idleWaiters: 1_000,
+      idleSeconds: Math.min(opts.seconds, 30),
+    });
+    console.log(JSON.stringify({ mode: 'wait-api', ...result }, null, opts.json ? 0 : 2));
+    return;
   }
   const inventory = new JsonClient(ports.inventory, 2);
   const stockBefore = await stockOf(inventory, opts.sku);

@@ -91,6 +91,11 @@ export function pidsListeningOn(ports: readonly number[]): number[] {
   return [...pids];
 }
 
+/** CPU seconds one process has used so far. */
+export function processCpuSeconds(pid: number): number {
+  return (stat(pid)?.self ?? 0) / ticksPerSecond;
+}
+
 /** CPU seconds used so far by the services, PostgreSQL and RabbitMQ. */
 export function sampleCpu(servicePids: readonly number[]): CpuSample {
   const pids = allPids();
