@@ -14,6 +14,8 @@ import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
 import { adminRoutes } from './http/admin';
 import { orderRoutes } from './http/orders';
+import { sagaCountRoutes } from './http/saga-counts';
+import { sagaDetailRoutes } from './http/saga-details';
 import { sagaMetrics } from './metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxDispatcher } from './outbox-dispatcher';
@@ -118,6 +120,8 @@ void runService<Coordinator>({
   routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
     Router()
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
+      .use(sagaCountRoutes({ db }))
+      .use(sagaDetailRoutes({ db }))
       .use(
         adminRoutes({
           db,
