@@ -52,6 +52,28 @@ export default tseslint.config(
   },
   { files: ['coordinator/**/*.ts'], rules: restrict([['**/workers/**']]) },
   {
+    // Browser code: it talks to the HTTP API only; pure contract types and tables are shared.
+    files: ['console/src/**/*.{ts,tsx}'],
+    rules: restrict([
+      [
+        '**/lib/**',
+        '**/coordinator/**',
+        '**/workers/**',
+        '**/migrations/**',
+        '**/scripts/**',
+        '**/test/**',
+        '**/sagas/order/**',
+        'node:*',
+        'express',
+        'knex',
+        'pg',
+        'amqplib',
+        'amqp-connection-manager',
+        'winston',
+      ],
+    ]),
+  },
+  {
     files: ['workers/payment/**/*.ts'],
     rules: restrict([
       ['**/coordinator/**', '**/sagas/order/**', '**/inventory/**', '**/shipping/**'],

@@ -13,6 +13,7 @@ import { DeadLetterAdmin } from './admin/dead-letters';
 import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
 import { adminRoutes } from './http/admin';
+import { consoleRoutes } from './http/console';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
@@ -122,6 +123,7 @@ void runService<Coordinator>({
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
       .use(sagaCountRoutes({ db }))
       .use(sagaDetailRoutes({ db }))
+      .use(consoleRoutes({ workerPorts: config.ports }))
       .use(
         adminRoutes({
           db,
