@@ -106,6 +106,28 @@ describe('operator console: admin pages (browser, all four services)', function 
     ui.expectClean(page);
   });
 
+  it('console, given a STUCK saga open without the token, when Replay is pressed, then the token is asked for, the dry run follows, and the page shows the saga complete', async () => {
+    const orderId = await stuckOrder();
+    const page = await ui.newPage();
+    await page.goto(ui.url(`/orders/${orderId}`));
+    await page.getByText('Watching', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Replay…' }).click();
+    const signIn = page.getByRole('dialog', { name: 'Sign in as an operator' });
+    await signIn.getByRole('textbox', { name: 'Admin token' }).fill(TEST_ADMIN_TOKEN);
+    await signIn.getByRole('button', { name: 'Sign in' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay 1 saga' });
+    await dialog.locator('tr[data-result="dry_run"]').waitFor();
+    await dialog.getByLabel(/Reason/).fill('retry after the provider fix');
+    await dialog.getByRole('button', { name: 'Replay 1 saga' }).click();
+    await dialog.locator('tr[data-result="applied"]').waitFor();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+
+    await page.locator('.saga-header .badge', { hasText: 'Completed' }).waitFor();
+    await page.locator('li[data-type="ADMIN_REPLAY"]').waitFor();
+    ui.expectClean(page);
+  });
+
   it('console, given a STUCK saga, when it is selected and cancelled, then it ends CANCELLED with the reason on its timeline as text, never as markup', async () => {
     const orderId = await stuckOrder();
     const page = await signedInAt('/stuck');

@@ -28,7 +28,7 @@ export function AdminGate({
   if (api) return <>{children(api)}</>;
   if (!inModal) return <SignIn what={what} />;
   return (
-    <Modal title="Admin token needed" onClose={onClose ?? (() => undefined)}>
+    <Modal title="Sign in as an operator" onClose={onClose ?? (() => undefined)}>
       <SignIn what={what} bare />
     </Modal>
   );

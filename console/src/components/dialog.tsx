@@ -17,18 +17,24 @@ export function Modal({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const mounted = useRef(true);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      // Closing because the page replaced this dialog (say, sign-in by the action it was
+      // for) is not the operator closing it: the close event that follows is not passed on.
+      mounted.current = false;
+      dialog?.close();
+    };
   }, []);
   return (
     <dialog
       ref={ref}
       class={wide ? 'modal modal-wide' : 'modal'}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={() => mounted.current && onClose()}
     >
       <header class="modal-header">
         <h2 id={titleId}>{title}</h2>
