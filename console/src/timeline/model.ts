@@ -94,7 +94,8 @@ export function summarize(event: TimelineEvent): string {
     case 'RETRY_SCHEDULED':
       return `retry ${event.attempt ?? ''} in ${event.delay_ms ?? '?'} ms — ${event.code ?? ''} ${event.message ?? ''}`.trim();
     case 'STEP_TIMED_OUT':
-      return `no reply to ${event.command ?? 'the command'} in time${attempt}`;
+      // Its `attempt` is the count after the timeout was counted, not the send that timed out.
+      return `no reply to ${event.command ?? 'the command'} in time`;
     case 'DEAD_LETTERED':
       return `${event.command ?? 'command'} dead-lettered after ${event.attempt ?? '?'} attempts — ${event.code ?? ''} ${event.message ?? ''}`.trim();
     case 'STEP_FAILED':
