@@ -112,6 +112,16 @@ describe('console timeline', () => {
     expect(attemptsOf(events).map((a) => a.outcome)).to.deep.equal(['timed-out', 'open']);
   });
 
+  it('console timeline, given a step timeout, when summarized, then it names the command and no attempt (the recorded one is the re-send to come)', () => {
+    const timedOut = event(3_000, 'STEP_TIMED_OUT', {
+      step: 'payment',
+      command: 'payment.authorize',
+      attempt: 2,
+    });
+
+    expect(summarize(timedOut)).to.equal('no reply to payment.authorize in time');
+  });
+
   it('console timeline, given a compensation, when modelled, then its commands and replies read as compensation', () => {
     const events = [
       sent(0, 'payment.void'),
