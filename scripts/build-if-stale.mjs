@@ -5,7 +5,9 @@
  * edit. Plain JavaScript on purpose: it runs before anything is compiled.
  *
  * A change is a source file or a directory (a file added, removed or renamed) under the build's
- * `include` folders, or a tsconfig file, with a modification time after the build stamp.
+ * `include` folders, or a tsconfig file, with a modification time after the build stamp. The
+ * console (console/, bundled by Vite into dist/console/) is checked the same way against its
+ * own output.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
@@ -19,14 +21,14 @@ const project = path.join(root, 'tsconfig.build.json');
 // tsc rewrites its incremental state on every build that changes anything.
 const stamp = path.join(root, 'dist', '.tsbuildinfo');
 
-/** The newest modification time of a TypeScript file or directory at or below `entry`. */
-function newestChange(entry) {
+/** The newest modification time of a file that `counts` or a directory at or below `entry`. */
+function newestChange(entry, counts = (file) => file.endsWith('.ts')) {
   const stat = statSync(entry, { throwIfNoEntry: false });
   if (!stat) return 0;
-  if (!stat.isDirectory()) return entry.endsWith('.ts') ? stat.mtimeMs : 0;
+  if (!stat.isDirectory()) return counts(entry) ? stat.mtimeMs : 0;
   let newest = stat.mtimeMs;
   for (const name of readdirSync(entry)) {
-    newest = Math.max(newest, newestChange(path.join(entry, name)));
+    newest = Math.max(newest, newestChange(path.join(entry, name), counts));
   }
   return newest;
 }
@@ -65,5 +67,31 @@ function build() {
   return 0;
 }
 
+const consoleOutput = path.join(root, 'dist', 'console', 'index.html');
+
+/** Bundles the console with Vite when a file under console/ is newer than its output. */
+function buildConsoleIfStale() {
+  if (!existsSync(path.join(root, 'console'))) return 0;
+  const builtAt = existsSync(consoleOutput) ? statSync(consoleOutput).mtimeMs : 0;
+  if (builtAt > 0 && newestChange(path.join(root, 'console'), () => true) <= builtAt) return 0;
+  let vite;
+  try {
+    // The package exports no bin path: find it beside its package.json.
+    vite = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('vite/package.json')),
+      'bin',
+      'vite.js',
+    );
+  } catch {
+    process.stderr.write('dist/console is out of date and Vite is not installed: run npm ci\n');
+    return 1;
+  }
+  process.stderr.write('console sources changed since the last build: bundling to dist/console/\n');
+  const args = [vite, 'build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'];
+  const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  return status ?? 1;
+}
+
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-process.exitCode = builtAt > 0 && !sourcesChangedSince(builtAt) ? 0 : build();
+const server = builtAt > 0 && !sourcesChangedSince(builtAt) ? 0 : build();
+process.exitCode = server !== 0 ? server : buildConsoleIfStale();
