@@ -16,7 +16,7 @@ import { Config, ConfigError, loadConfig, portVariables } from './config';
 import { Database, checkDatabase, createDatabase } from './db';
 import { exitCodes } from './exit-codes';
 import { opsRouter } from './http/ops';
-import { problemHandler, sendProblem } from './http/problem';
+import { problemHandler, routeNotFound, sendProblem } from './http/problem';
 import { isPortInUse, listen } from './listen';
 import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
@@ -86,6 +86,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
     sendProblem(res, { status: 503, title: 'Service Unavailable', detail: 'starting' });
   });
   app.use(definition.routes(parts, context));
+  app.use(routeNotFound);
   app.use(problemHandler((error) => logger.error('request failed', describeError(error))));
 
   const stoppables: Stoppable[] = [];

@@ -1,5 +1,6 @@
 /** RFC 9457 problem details: every error answer of the HTTP APIs has this shape. */
-import type { ErrorRequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { isTransientError } from '../errors';
 
 export interface Problem {
@@ -19,29 +20,35 @@ export function sendProblem(res: Response, problem: Problem): void {
     .send(JSON.stringify({ type: `${typeBase}${slug}`, ...problem }));
 }
 
-export const notFound = (res: Response, detail: string): void =>
-  sendProblem(res, { status: 404, title: 'Not Found', detail });
+export const notFound = (res: Response, detail: string, errors?: string[]): void =>
+  sendProblem(res, { status: 404, title: 'Not Found', detail, ...(errors ? { errors } : {}) });
 
-/** Turns body-parser failures into 400/413/415 and anything unexpected into a 500. */
+export const badRequest = (res: Response, errors: string[]): void =>
+  sendProblem(res, { status: 400, title: 'Bad Request', detail: errors.join('; '), errors });
+
+/** The last handler of every service: a path no route serves. */
+export const routeNotFound: RequestHandler = (req, res) =>
+  notFound(res, `no route ${req.method} ${req.path}`);
+
+interface HttpError {
+  type?: string;
+  code?: unknown;
+  errno?: unknown;
+  status?: number;
+  statusCode?: number;
+  message?: string;
+}
+
+/**
+ * Errors thrown before a route answers: a client's mistake (an error carrying a 4xx status,
+ * as body-parser and the router raise them for a body that cannot be read or a path that cannot
+ * be decoded) is answered with its status; a reconnecting backing service with a 503; anything
+ * else is a 500 and reported.
+ */
 export function problemHandler(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
-  return (error: { type?: string; status?: number; message?: string }, _req, res, _next) => {
-    if (error.type === 'entity.too.large') {
-      return sendProblem(res, { status: 413, title: 'Payload Too Large', detail: error.message });
-    }
-    if (error.type === 'entity.parse.failed') {
-      return sendProblem(res, {
-        status: 400,
-        title: 'Bad Request',
-        detail: 'body is not valid JSON',
-      });
-    }
-    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-      return sendProblem(res, {
-        status: 415,
-        title: 'Unsupported Media Type',
-        detail: error.message,
-      });
-    }
+  return (error: HttpError, _req, res, _next) => {
+    const status = clientErrorStatus(error);
+    if (status !== undefined) return sendProblem(res, clientProblem(status, error));
     if (isTransientError(error)) {
       // The database or broker is reconnecting: the client may safely retry (POSTs are idempotent).
       res.set('Retry-After', '1');
@@ -54,4 +61,23 @@ export function problemHandler(onUnexpected: (error: unknown) => void): ErrorReq
     onUnexpected(error);
     return sendProblem(res, { status: 500, title: 'Internal Server Error' });
   };
+}
+
+function clientErrorStatus(error: HttpError): number | undefined {
+  const status = error?.status ?? error?.statusCode;
+  return Number.isInteger(status) && status! >= 400 && status! < 500 ? status : undefined;
+}
+
+function clientProblem(status: number, error: HttpError): Problem {
+  const title = STATUS_CODES[status] ?? 'Bad Request';
+  if (error.type === 'entity.parse.failed')
+    return { status, title, detail: 'body is not valid JSON' };
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+    return { status: 415, title: STATUS_CODES[415]!, detail: error.message };
+  }
+  // zlib's words for a corrupt stream ("incorrect header check") mean little to a client.
+  if (typeof error.errno === 'number' && /^(Z_|ERR_)/.test(String(error.code))) {
+    return { status, title, detail: 'body could not be decompressed as its Content-Encoding says' };
+  }
+  return { status, title, ...(error.message ? { detail: error.message } : {}) };
 }
