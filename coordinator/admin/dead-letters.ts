@@ -42,12 +42,16 @@ export class BrokerUnavailableError extends Error {
 export class DeadLetterAdmin {
   constructor(private readonly broker: BrokerConnection) {}
 
-  async list(): Promise<Array<{ queue: string; count: number; messages: DeadLetterView[] }>> {
+  /** Peeks at up to `limit` messages of each queue (all dead-letter queues by default). */
+  async list(
+    options: { queues?: readonly string[]; limit?: number } = {},
+  ): Promise<Array<{ queue: string; count: number; messages: DeadLetterView[] }>> {
+    const limit = Math.min(options.limit ?? PEEK_LIMIT, PEEK_LIMIT);
     return this.withChannel(async (channel) => {
       const result = [];
-      for (const queue of deadLetterQueues) {
+      for (const queue of options.queues ?? deadLetterQueues) {
         const { messageCount } = await channel.checkQueue(queue);
-        const peeked = await takeAll(channel, queue, PEEK_LIMIT);
+        const peeked = await takeAll(channel, queue, limit);
         channel.nackAll(true);
         result.push({ queue, count: messageCount, messages: peeked.map(view) });
       }

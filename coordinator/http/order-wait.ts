@@ -9,7 +9,9 @@ import { settledStatuses, OrderStatus } from '../../sagas/order/status';
 import { OrderWaiters } from '../order-waiters';
 import { OrderRow, findOrder } from '../repositories/orders';
 
-export const MAX_WAIT_SECONDS = 60;
+import { MAX_WAIT_SECONDS } from '../../sagas/contracts/http/orders';
+
+export { MAX_WAIT_SECONDS };
 
 export const isSettled = (order: Pick<OrderRow, 'status'>): boolean =>
   settledStatuses.includes(order.status as OrderStatus);

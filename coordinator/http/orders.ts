@@ -1,28 +1,54 @@
-/** The order API of SPEC §4: submit, read, list, and the saga timeline. */
-import express, { Request, Response, Router } from 'express';
+/** The order API: submit, read, list, and the saga timeline. */
+import { Request, Response, Router } from 'express';
 import { Database } from '../../lib/db';
-import { PagingQuery, encodeCursor, isUuid, parsePaging } from '../../lib/http/paging';
-import { notFound, sendProblem } from '../../lib/http/problem';
-import { compileValidator } from '../../lib/validation';
+import { validBody, validParams, validQuery } from '../../lib/http/inputs';
+import { parseJson, requireJson } from '../../lib/http/json-body';
+import { nextCursor, pageOf } from '../../lib/http/paging';
+import { badRequest, notFound, sendProblem } from '../../lib/http/problem';
+import { instantOf } from '../../lib/http/timestamps';
+import { compileTextValidator, compileValidator } from '../../lib/validation';
 import {
   MAX_ORDER_BODY_BYTES,
-  OrderRequest,
+  OrderListQuery,
+  OrderReadQuery,
+  TimelineQuery,
+  orderListQuerySchema,
+  orderPathSchema,
+  orderReadQuerySchema,
   orderRequestSchema,
-} from '../../sagas/contracts/order-request';
-import { orderStatuses } from '../../sagas/order/status';
+  orderSubmitQuerySchema,
+  sagaPathSchema,
+  timelineQuerySchema,
+} from '../../sagas/contracts/http/orders';
+import { OrderRequest } from '../../sagas/contracts/order-request';
 import { OrderIntake } from '../order-intake';
 import { OrderWaiters } from '../order-waiters';
 import {
-  MAX_WAIT_SECONDS,
   clientGone,
   followTimeline,
   isSettled,
   preferredWaitSeconds,
   readWhenSettled,
 } from './order-wait';
-import { OrderRow, findOrder, findSaga, listOrders, timelineOf } from '../repositories/orders';
+import {
+  OrderFilter,
+  OrderRow,
+  findOrder,
+  findSaga,
+  listOrders,
+  timelineOf,
+} from '../repositories/orders';
 
 const validateOrder = compileValidator<OrderRequest>(orderRequestSchema);
+const submitQuery = compileTextValidator<object>(orderSubmitQuerySchema);
+const listQuery = compileTextValidator<OrderListQuery>(orderListQuerySchema);
+const readQuery = compileTextValidator<OrderReadQuery>(orderReadQuerySchema);
+const timelineQuery = compileTextValidator<TimelineQuery>(timelineQuerySchema);
+const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
+const sagaPath = compileTextValidator<{ saga_id: string }>(sagaPathSchema);
+
+const noOrder = (params: Record<string, string>) => `no order ${params.order_id}`;
+const noSaga = (params: Record<string, string>) => `no saga ${params.saga_id}`;
 
 export interface OrderRoutesOptions {
   db: Database;
@@ -33,12 +59,12 @@ export interface OrderRoutesOptions {
 
 export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutesOptions): Router {
   const router = Router();
-  const json = express.json({ limit: MAX_ORDER_BODY_BYTES, type: () => true, strict: false });
+  const json = [requireJson('the order'), parseJson(MAX_ORDER_BODY_BYTES)];
 
-  router.post('/orders', requireJson, json, async (req, res) => {
-    const result = validateOrder(req.body);
-    if (!result.ok) return badRequest(res, result.errors);
-    const order = result.value;
+  router.post('/orders', ...json, async (req: Request, res: Response) => {
+    if (!validQuery(req, res, submitQuery)) return;
+    const order = validBody(req, res, validateOrder);
+    if (!order) return;
     if (!faultInjection && (order.force_fail !== undefined || order.simulate !== undefined)) {
       return badRequest(res, ['force_fail and simulate need FAULT_INJECTION=on']);
     }
@@ -52,10 +78,12 @@ export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutes
     }
     const { order_id, saga_id, status } = outcome.order;
     const waitSeconds = preferredWaitSeconds(req.get('prefer'));
+    // A saga created this instant cannot have settled yet; a repeat's row may be stale.
+    const known = outcome.kind === 'created' ? outcome.order : undefined;
     const settled =
       waitSeconds === undefined
         ? undefined
-        : await readWhenSettled(db, waiters, order_id, waitSeconds, clientGone(res), outcome.order);
+        : await readWhenSettled(db, waiters, order_id, waitSeconds, clientGone(res), known);
     res.location(`/orders/${order_id}`);
     const applied = () => res.set('Preference-Applied', `wait=${waitSeconds}`);
     if (outcome.kind === 'created') {
@@ -67,89 +95,87 @@ export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutes
   });
 
   router.get('/orders', async (req, res) => {
-    const query = parseListQuery(req);
-    if ('errors' in query) return badRequest(res, query.errors);
-    const page = await listOrders(db, query);
-    res.json({
-      orders: page.orders.map(present),
-      next_cursor: page.next ? encodeCursor(page.next) : null,
-    });
+    const query = validQuery(req, res, listQuery);
+    if (!query) return;
+    const filter = orderFilterOf(query, res);
+    if (!filter) return;
+    const page = await listOrders(db, filter);
+    res.json({ orders: page.orders.map(present), next_cursor: nextCursor(page.next) });
   });
 
-  router.get('/orders/:orderId', async (req, res) => {
-    const wait = parseWait(req.query.wait);
-    if (typeof wait === 'string') return badRequest(res, [wait]);
+  router.get('/orders/:order_id', async (req, res) => {
+    const params = validParams(req, res, orderPath, noOrder);
+    if (!params) return;
+    const query = validQuery(req, res, readQuery);
+    if (!query) return;
     const order =
-      wait === undefined
-        ? await findOrder(db, req.params.orderId)
-        : await readWhenSettled(db, waiters, req.params.orderId, wait, clientGone(res));
-    if (!order) return notFound(res, `no order ${req.params.orderId}`);
+      query.wait === undefined
+        ? await findOrder(db, params.order_id)
+        : await readWhenSettled(db, waiters, params.order_id, query.wait, clientGone(res));
+    if (!order) return notFound(res, noOrder(params));
     res.json(present(order));
   });
 
-  router.get('/orders/:orderId/timeline', async (req, res) => {
-    const wait = parseWait(req.query.wait);
-    const after = parseAfter(req.query.after);
-    const problems = [wait, after].filter((v): v is string => typeof v === 'string');
-    if (problems.length > 0) return badRequest(res, problems);
-    const order = await findOrder(db, req.params.orderId);
-    if (!order) return notFound(res, `no order ${req.params.orderId}`);
-    const read = () => timelineBody(db, order.order_id, order.saga_id, after as number);
-    if (wait === undefined) return res.json(await read());
-    const body = await followTimeline(
-      waiters,
-      order.order_id,
-      wait as number,
-      read,
-      clientGone(res),
-    );
+  /** The timeline, or its entries after `after`; `wait` holds the request until there are some. */
+  const timeline = async (res: Response, order: OrderRow, query: TimelineQuery) => {
+    const read = () => timelineBody(db, order.order_id, order.saga_id, query.after ?? 0);
+    const body =
+      query.wait === undefined
+        ? await read()
+        : await followTimeline(waiters, order.order_id, query.wait, read, clientGone(res));
     if (body) res.json(body);
+  };
+
+  router.get('/orders/:order_id/timeline', async (req: Request, res: Response) => {
+    const params = validParams(req, res, orderPath, noOrder);
+    if (!params) return;
+    const query = validQuery(req, res, timelineQuery);
+    if (!query) return;
+    const order = await findOrder(db, params.order_id);
+    if (!order) return notFound(res, noOrder(params));
+    await timeline(res, order, query);
   });
 
-  router.get('/sagas/:sagaId/timeline', async (req, res) => {
-    const sagaId = req.params.sagaId;
-    const order = isUuid(sagaId) ? await findSaga(db, sagaId) : undefined;
-    if (!order) return notFound(res, `no saga ${sagaId}`);
-    res.json(await timelineBody(db, order.order_id, order.saga_id));
+  router.get('/sagas/:saga_id/timeline', async (req: Request, res: Response) => {
+    const params = validParams(req, res, sagaPath, noSaga);
+    if (!params) return;
+    const query = validQuery(req, res, timelineQuery);
+    if (!query) return;
+    const order = await findSaga(db, params.saga_id);
+    if (!order) return notFound(res, noSaga(params));
+    await timeline(res, order, query);
   });
 
   return router;
 }
 
-/** `?after=N`: only timeline entries with a larger sequence number. */
-function parseAfter(value: unknown): number | string {
-  if (value === undefined) return 0;
-  if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
-  return 'after: must be a timeline sequence number (an integer ≥ 0)';
-}
-
-/** `?wait=S`: seconds to hold the request for the order to settle (0 < S ≤ 60). */
-function parseWait(value: unknown): number | undefined | string {
-  if (value === undefined) return undefined;
-  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (seconds > 0 && seconds <= MAX_WAIT_SECONDS) return seconds;
-  return `wait: must be a number of seconds, more than 0 and at most ${MAX_WAIT_SECONDS}`;
-}
-
-function requireJson(req: Request, res: Response, next: () => void): void {
-  if (!req.is('application/json') && !req.is('application/*+json')) {
-    return sendProblem(res, {
-      status: 415,
-      title: 'Unsupported Media Type',
-      detail: 'send the order as Content-Type: application/json',
-    });
+/** The listing's filter, or undefined once a 400 has been sent for the parts a schema cannot judge. */
+function orderFilterOf(query: OrderListQuery, res: Response): OrderFilter | undefined {
+  const errors: string[] = [];
+  const filter: OrderFilter = pageOf(query);
+  if (query.status) filter.status = query.status;
+  if (query.step) filter.step = query.step;
+  if (query.user_id) filter.userId = query.user_id;
+  for (const [name, key] of [
+    ['created_after', 'createdAfter'],
+    ['created_before', 'createdBefore'],
+  ] as const) {
+    const text = query[name];
+    if (text === undefined) continue;
+    const instant = instantOf(text);
+    if (instant) filter[key] = instant;
+    else errors.push(`${name}: must be an instant between the years 1 and 9999`);
   }
-  next();
-}
-
-function badRequest(res: Response, errors: string[]): void {
-  sendProblem(res, { status: 400, title: 'Bad Request', detail: errors.join('; '), errors });
+  if (errors.length === 0) return filter;
+  badRequest(res, errors);
+  return undefined;
 }
 
 export function present(order: OrderRow) {
   return {
     order_id: order.order_id,
     saga_id: order.saga_id,
+    user_id: order.user_id,
     status: order.status,
     step: order.step,
     items: order.items,
@@ -172,18 +198,4 @@ async function timelineBody(db: Database, orderId: string, sagaId: string, after
     status: order?.status,
     events: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, ...e.details })),
   };
-}
-
-type ListQuery = PagingQuery & { status?: string };
-
-function parseListQuery(req: Request): ListQuery | { errors: string[] } {
-  const errors: string[] = [];
-  const { status } = req.query;
-  const query: ListQuery = parsePaging(req.query, errors);
-  if (status !== undefined) {
-    if (typeof status !== 'string' || !(orderStatuses as readonly string[]).includes(status)) {
-      errors.push(`status: must be one of ${orderStatuses.join(', ')}`);
-    } else query.status = status;
-  }
-  return errors.length > 0 ? { errors } : query;
 }

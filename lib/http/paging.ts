@@ -1,8 +1,10 @@
 /**
- * Keyset paging for list endpoints: an opaque cursor holding the last row's sort key (a
- * PostgreSQL timestamp and a uuid), and the `limit` query parameter. A cursor is validated
- * whole before it reaches SQL, so a tampered one is a 400, never a database error.
+ * Keyset paging for every list endpoint: an opaque cursor holding the last row's sort key (a
+ * PostgreSQL timestamp and a uuid) and a page size. The query schemas declare the cursor with
+ * the `keyset-cursor` format, which the validator checks with `decodeCursor`: a tampered cursor
+ * is a 400 before it reaches SQL, never a database error.
  */
+import { isPostgresTimestamp } from './timestamps';
 
 export interface KeysetCursor {
   /** The timestamp as PostgreSQL printed it, microseconds included. */
@@ -11,8 +13,6 @@ export interface KeysetCursor {
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const timestampPattern =
-  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 
 export const isUuid = (value: unknown): value is string =>
   typeof value === 'string' && uuidPattern.test(value);
@@ -27,33 +27,29 @@ export function decodeCursor(text: unknown): KeysetCursor | undefined {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
     const { at, sagaId } = (value ?? {}) as { at?: unknown; sagaId?: unknown };
-    if (typeof at !== 'string' || !timestampPattern.test(at) || !isUuid(sagaId)) return undefined;
+    if (typeof at !== 'string' || !isPostgresTimestamp(at) || !isUuid(sagaId)) return undefined;
     return { at, sagaId };
   } catch {
     return undefined;
   }
 }
 
-export interface PagingQuery {
+export interface Page {
   limit: number;
   after?: KeysetCursor;
 }
 
-/** Reads `limit` (1–500, default 50) and `cursor`, adding a message to `errors` for each bad one. */
-export function parsePaging(
-  query: { limit?: unknown; cursor?: unknown },
-  errors: string[],
-): PagingQuery {
-  const paging: PagingQuery = { limit: 50 };
-  if (query.limit !== undefined) {
-    const n = Number(query.limit);
-    if (Number.isInteger(n) && n >= 1 && n <= 500) paging.limit = n;
-    else errors.push('limit: must be an integer 1–500');
-  }
-  if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor);
-    if (after) paging.after = after;
-    else errors.push('cursor: is not a cursor this API returned');
-  }
-  return paging;
+/**
+ * The page a validated query asks for: its schema bounded and defaulted `limit` and checked
+ * the cursor's format (`keyset-cursor`), so a cursor that does not decode here is a bug.
+ */
+export function pageOf(query: { limit: number; cursor?: string }): Page {
+  if (query.cursor === undefined) return { limit: query.limit };
+  const after = decodeCursor(query.cursor);
+  if (!after) throw new Error('a cursor passed validation but does not decode');
+  return { limit: query.limit, after };
 }
+
+/** The `next_cursor` of a page: null on the last one. */
+export const nextCursor = (next: KeysetCursor | null | undefined): string | null =>
+  next ? encodeCursor(next) : null;

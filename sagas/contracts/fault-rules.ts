@@ -28,20 +28,14 @@ export interface FaultRuleSet {
   rules: FaultRule[];
 }
 
-export const faultRuleRequestSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['target', 'mode', 'probability'],
-  properties: {
-    target: { enum: steps },
-    mode: { enum: ruleModes },
-    probability: { type: 'number', minimum: 0, maximum: 1 },
-    latency_ms: { type: 'integer', minimum: 0, maximum: 600_000 },
-    count: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-    ttl_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 86_400 },
-  },
-  if: { properties: { mode: { const: 'latency' } } },
-  then: { required: ['latency_ms'] },
+/** The fields of a rule and their bounds; the admin API's request schema describes them. */
+export const faultRuleProperties = {
+  target: { enum: steps },
+  mode: { enum: ruleModes },
+  probability: { type: 'number', minimum: 0, maximum: 1 },
+  latency_ms: { type: 'integer', minimum: 0, maximum: 600_000 },
+  count: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  ttl_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 86_400 },
 } as const;
 
 export const faultRuleSetSchema = {
@@ -57,7 +51,7 @@ export const faultRuleSetSchema = {
         type: 'object',
         required: ['id', 'target', 'mode', 'probability', 'created_at', 'expires_at'],
         properties: {
-          ...faultRuleRequestSchema.properties,
+          ...faultRuleProperties,
           id: { type: 'string' },
           created_at: { type: 'string' },
           expires_at: { type: ['string', 'null'] },

@@ -4,6 +4,7 @@
  * worker answers a repeat from its record instead of acting twice.
  */
 import { Envelope, Step, envelopeProperties, envelopeRequired, idPattern, steps } from './envelope';
+import { moneySchema } from './money';
 
 export interface OrderLine {
   sku: string;
@@ -119,7 +120,8 @@ function dataSchema(properties: Record<string, unknown>): object {
 const dataSchemas: Record<CommandType | ReplyType, object> = {
   'payment.authorize': dataSchema({
     command_id: commandId,
-    amount: { type: 'number', minimum: 0 },
+    // The order total, exact to the cent: a worker never authorizes an amount it would round.
+    amount: moneySchema,
   }),
   'payment.void': dataSchema({ command_id: commandId }),
   'inventory.reserve': dataSchema({ command_id: commandId, items: orderLines }),

@@ -86,7 +86,7 @@ describe('admin API (all four services as processes)', function () {
 
     expect(answer.status).to.equal(400);
     expect(answer.body.errors).to.have.members([
-      'limit: must be an integer 1–500',
+      'limit: must be >= 1',
       'cursor: is not a cursor this API returned',
     ]);
   });

@@ -2,11 +2,8 @@ import { expect } from 'chai';
 import { Validated, compileValidator } from '../../lib/validation';
 import { Envelope } from '../../sagas/contracts/envelope';
 import { commandSchema, replySchema } from '../../sagas/contracts/messages';
-import {
-  OrderRequest,
-  normalizeLines,
-  orderRequestSchema,
-} from '../../sagas/contracts/order-request';
+import { orderRequestSchema } from '../../sagas/contracts/http/orders';
+import { OrderRequest, normalizeLines } from '../../sagas/contracts/order-request';
 
 const validateOrder = compileValidator<OrderRequest>(orderRequestSchema);
 const validateCommand = compileValidator<Envelope>(commandSchema);
@@ -141,6 +138,11 @@ describe('order request contract', () => {
       ['a fractional quantity', { items: [{ sku: 'Book', quantity: 1.5 }] }, 'items.0.quantity'],
       ['a negative total', { total: -0.01 }, 'total'],
       ['a total given as a string', { total: '20' }, 'total'],
+      ['a total of Infinity (JSON 1e309)', { total: JSON.parse('1e309') as number }, 'total'],
+      ['a total with three decimals', { total: 19.999 }, 'total'],
+      ['a total of 1e-7', { total: 1e-7 }, 'total'],
+      ['a total of 10^12', { total: 1e12 }, 'total'],
+      ['a total with a third decimal near the maximum', { total: 99_999_999_999.995 }, 'total'],
       ['an unknown fault mode', { simulate: { step: 'payment', mode: 'explode' } }, 'simulate'],
     ];
     for (const [what, patch, field] of badBodies) {
@@ -164,6 +166,16 @@ describe('order request contract', () => {
       // Assert
       expect(result.ok).to.equal(true);
     });
+
+    for (const total of [20, 19.99, 0.1, 0, 999_999_999_999.99, 123_456_789_012.34]) {
+      it(`given a total of ${total}, when validated, then it is accepted`, () => {
+        // Act
+        const result = validateOrder({ ...validOrder(), total });
+
+        // Assert
+        expect(errorsOf(result)).to.deep.equal([]);
+      });
+    }
 
     it('given exactly 100 items, when validated, then it is accepted', () => {
       // Act
@@ -262,6 +274,33 @@ describe('message contracts', () => {
       expect(result.ok).to.equal(false);
       expect(errorsOf(result)).to.include("data: must have required property 'amount'");
       expect(errorsOf(result)).to.include("data: unknown field 'items'");
+    });
+
+    for (const [what, amount] of [
+      ['Infinity', Infinity],
+      ['three decimals', 19.999],
+      ['10^12', 1e12],
+    ] as const) {
+      it(`given an amount of ${what}, when validated, then it is rejected on data.amount`, () => {
+        // Act
+        const result = validateCommand(envelope('payment.authorize', { command_id: 'c', amount }));
+
+        // Assert
+        expect(errorsOf(result).some((e) => e.startsWith('data.amount'))).to.equal(
+          true,
+          errorsOf(result).join(' | '),
+        );
+      });
+    }
+
+    it('given an amount of 19.99, when validated, then it is accepted', () => {
+      // Act
+      const result = validateCommand(
+        envelope('payment.authorize', { command_id: 'c', amount: 19.99 }),
+      );
+
+      // Assert
+      expect(errorsOf(result)).to.deep.equal([]);
     });
 
     it('given a negative amount, when validated, then it is rejected on data.amount', () => {
