@@ -41,4 +41,33 @@ describe('migrations (real PostgreSQL)', function () {
       }
     });
   }
+
+  it('given the orders and payments databases, when migrated, then order totals and authorized amounts are numeric(14,2)', async () => {
+    const { config } = await createNamespace('migrations_money');
+    const columns: string[] = [];
+    for (const [role, table, column] of [
+      ['orders', 'sagas', 'total'],
+      ['payments', 'authorizations', 'amount'],
+    ] as const) {
+      const name = config.postgres.databases[role];
+      await ensureDatabaseExists(config.postgres, name);
+      const db = createDatabase(config.postgres, name);
+      try {
+        await migrateToLatest(db, path.resolve(__dirname, '../../migrations', role));
+        const { rows } = await db.raw<{ rows: Array<{ type: string }> }>(
+          `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
+           WHERE attrelid = ?::regclass AND attname = ?`,
+          [table, column],
+        );
+        columns.push(`${table}.${column} ${rows[0]?.type}`);
+      } finally {
+        await db.destroy();
+      }
+    }
+
+    expect(columns).to.deep.equal([
+      'sagas.total numeric(14,2)',
+      'authorizations.amount numeric(14,2)',
+    ]);
+  });
 });
