@@ -3,10 +3,13 @@
  * the outbox. Requests arriving together share a transaction (group commit). A repeated
  * order_id is answered from the stored order: the same body is a replay (200), another body a
  * conflict (409). The unique order_id makes concurrent duplicates yield exactly one saga.
+ * A row the database refuses fails only its own request: the batch is then retried one
+ * order_id at a time, so a bad neighbour can never fail a valid order.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Batcher } from '../lib/batcher';
 import { Database } from '../lib/db';
+import { isTransientError } from '../lib/errors';
 import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
 import { startSaga } from '../sagas/order/decide';
 import { faultHeaders, simulationOf } from './fault-header';
@@ -27,6 +30,9 @@ export type IntakeResult =
   | { kind: 'created'; order: OrderRow }
   | { kind: 'existing'; order: OrderRow }
   | { kind: 'conflict'; order: OrderRow };
+
+/** What the batch answers for one request: its result, or the error that failed it alone. */
+type Settled = IntakeResult | { kind: 'failed'; error: unknown };
 
 interface NewSaga {
   saga_id: string;
@@ -61,7 +67,7 @@ export interface IntakeSettings {
 }
 
 export class OrderIntake {
-  private readonly batcher: Batcher<OrderRequest, IntakeResult>;
+  private readonly batcher: Batcher<OrderRequest, Settled>;
 
   constructor(
     private readonly db: Database,
@@ -72,11 +78,42 @@ export class OrderIntake {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
   }
 
-  submit(request: OrderRequest): Promise<IntakeResult> {
-    return this.batcher.submit(request);
+  async submit(request: OrderRequest): Promise<IntakeResult> {
+    const outcome = await this.batcher.submit(request);
+    if (outcome.kind === 'failed') throw outcome.error;
+    return outcome;
   }
 
-  private async submitBatch(requests: OrderRequest[]): Promise<IntakeResult[]> {
+  private async submitBatch(requests: OrderRequest[]): Promise<Settled[]> {
+    try {
+      return await this.insertBatch(requests);
+    } catch (error) {
+      // A lost connection fails every request alike: answering them all (503) is honest.
+      if (requests.length === 1 || isTransientError(error)) throw error;
+      return this.insertEachOrderAlone(requests);
+    }
+  }
+
+  /** Each order_id in a statement of its own; a statement that fails fails only its requests. */
+  private async insertEachOrderAlone(requests: OrderRequest[]): Promise<Settled[]> {
+    const groups = new Map<string, number[]>();
+    requests.forEach((request, index) =>
+      groups.set(request.order_id, [...(groups.get(request.order_id) ?? []), index]),
+    );
+    const results: Settled[] = [];
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const group = indexes.map((index) => requests[index]!);
+        const settled = await this.insertBatch(group).catch((error: unknown) =>
+          group.map((): Settled => ({ kind: 'failed', error })),
+        );
+        indexes.forEach((index, k) => (results[index] = settled[k]!));
+      }),
+    );
+    return results;
+  }
+
+  private async insertBatch(requests: OrderRequest[]): Promise<IntakeResult[]> {
     const hashes = requests.map(requestHash);
     const now = new Date().toISOString();
     const planned = new Map<string, PlannedSaga>();
@@ -178,7 +215,7 @@ async function insertNewSagas(
                           deadline_token, stuck_since)
        SELECT * FROM jsonb_to_recordset(?::jsonb)
          AS r(saga_id uuid, order_id text, user_id text, request_hash text, items jsonb,
-              total double precision, faults jsonb, status text, state text, step text,
+              total numeric, faults jsonb, status text, state text, step text,
               version int, snapshot jsonb, timeline_seq int, deadline_at timestamptz,
               deadline_token uuid, stuck_since timestamptz)
        ON CONFLICT (order_id) DO NOTHING
