@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { OrderView, request } from '../helpers/api';
 import { TEST_ADMIN_TOKEN, createNamespace } from '../helpers/namespace';
 import { RawRequest, RawResponse, rawRequest } from '../helpers/raw-http';
-import { System } from '../helpers/system';
+import { ServiceName, System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
 
 const MAX_RETRY_ATTEMPTS = 1;
@@ -298,6 +298,24 @@ describe('hostile requests at the HTTP edge (all four services as processes)', f
       expect(answer.contentType).to.match(/^application\/problem\+json/);
       expect(answer.json).to.include({ status: c.status });
       if (c.names) expect(answer.text).to.include(c.names);
+    });
+  }
+
+  const workerPaths: Array<[ServiceName, string, number]> = [
+    ['payment', '/payments/a%00b', 404],
+    ['payment', '/payments/%ZZ', 400],
+    ['inventory', '/stock/a%00b', 404],
+    ['inventory', '/reservations/a%00b', 404],
+    ['inventory', '/stock/%ZZ', 400],
+    ['shipping', '/shipments/a%00b', 404],
+    ['shipping', '/shipments/%ZZ', 400],
+  ];
+  for (const [service, path, status] of workerPaths) {
+    it(`hostile request — given GET ${path} on the ${service} worker, when sent, then it is a ${status} problem`, async () => {
+      const answer = await rawRequest(system.url(service), { method: 'GET', path });
+
+      expect(answer.status, answer.text).to.equal(status);
+      expect(answer.contentType).to.match(/^application\/problem\+json/);
     });
   }
 

@@ -4,9 +4,12 @@
  */
 import express, { Router } from 'express';
 import { Database } from '../../lib/db';
+import { validParams } from '../../lib/http/inputs';
 import { notFound, sendProblem } from '../../lib/http/problem';
-import { compileValidator } from '../../lib/validation';
+import { compileTextValidator, compileValidator } from '../../lib/validation';
 import { idPattern } from '../../sagas/contracts/envelope';
+import { pathSchema, skuSchema } from '../../sagas/contracts/http/common';
+import { orderPathSchema } from '../../sagas/contracts/http/orders';
 
 const validateStockUpdate = compileValidator<{ available: number }>({
   type: 'object',
@@ -15,6 +18,12 @@ const validateStockUpdate = compileValidator<{ available: number }>({
   properties: { available: { type: 'integer', minimum: 0, maximum: 1_000_000_000 } },
 });
 const skuPattern = new RegExp(idPattern);
+// An id that cannot exist (a NUL, which PostgreSQL's text refuses) is a 404 before any query.
+const skuPath = compileTextValidator<{ sku: string }>(pathSchema({ sku: skuSchema }));
+const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
+const unknownSku = (params: Record<string, string>) => `unknown SKU ${params.sku}`;
+const noReservation = (params: Record<string, string>) =>
+  `no reservation for order ${params.order_id}`;
 
 export function inventoryRoutes(db: Database): Router {
   const router = Router();
@@ -22,11 +31,13 @@ export function inventoryRoutes(db: Database): Router {
     res.json({ stock: await db('stock').select('sku', 'available', 'reserved').orderBy('sku') });
   });
   router.get('/stock/:sku', async (req, res) => {
+    const params = validParams(req, res, skuPath, unknownSku);
+    if (!params) return;
     const row = await db('stock')
       .select('sku', 'available', 'reserved')
-      .where({ sku: req.params.sku })
+      .where({ sku: params.sku })
       .first();
-    if (!row) return notFound(res, `unknown SKU ${req.params.sku}`);
+    if (!row) return notFound(res, unknownSku(params));
     res.json(row);
   });
   router.put('/stock/:sku', express.json({ limit: '4kb' }), async (req, res) => {
@@ -51,12 +62,14 @@ export function inventoryRoutes(db: Database): Router {
       .returning(['sku', 'available', 'reserved']);
     res.json(row);
   });
-  router.get('/reservations/:orderId', async (req, res) => {
+  router.get('/reservations/:order_id', async (req, res) => {
+    const params = validParams(req, res, orderPath, noReservation);
+    if (!params) return;
     const row = await db('reservations')
       .select('order_id', 'status', 'items', 'reason', 'created_at', 'updated_at')
-      .where({ order_id: req.params.orderId })
+      .where({ order_id: params.order_id })
       .first();
-    if (!row) return notFound(res, `no reservation for order ${req.params.orderId}`);
+    if (!row) return notFound(res, noReservation(params));
     res.json(row);
   });
   return router;

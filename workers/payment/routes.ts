@@ -4,7 +4,10 @@
  */
 import { Router } from 'express';
 import { Database } from '../../lib/db';
+import { validParams } from '../../lib/http/inputs';
 import { notFound } from '../../lib/http/problem';
+import { compileTextValidator } from '../../lib/validation';
+import { orderPathSchema } from '../../sagas/contracts/http/orders';
 
 interface StoredAuthorization {
   authorization_id: string;
@@ -15,17 +18,22 @@ interface StoredAuthorization {
   updated_at: Date;
 }
 
+const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
+const noPayments = (params: Record<string, string>) => `no payments for order ${params.order_id}`;
+
 export function paymentRoutes(db: Database): Router {
   const router = Router();
-  router.get('/payments/:orderId', async (req, res) => {
+  router.get('/payments/:order_id', async (req, res) => {
+    const params = validParams(req, res, orderPath, noPayments);
+    if (!params) return;
     const rows: StoredAuthorization[] = await db('authorizations')
       .select('authorization_id', 'amount', 'status', 'reason', 'created_at', 'updated_at')
-      .where({ order_id: req.params.orderId })
+      .where({ order_id: params.order_id })
       .orderBy('created_at');
-    if (rows.length === 0) return notFound(res, `no payments for order ${req.params.orderId}`);
+    if (rows.length === 0) return notFound(res, noPayments(params));
     // Whole cents below 10^12 are exact as JSON numbers: amounts in, amounts out.
     const authorizations = rows.map((row) => ({ ...row, amount: Number(row.amount) }));
-    res.json({ order_id: req.params.orderId, authorizations });
+    res.json({ order_id: params.order_id, authorizations });
   });
   return router;
 }

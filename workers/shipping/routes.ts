@@ -4,18 +4,26 @@
  */
 import { Router } from 'express';
 import { Database } from '../../lib/db';
+import { validParams } from '../../lib/http/inputs';
 import { notFound } from '../../lib/http/problem';
+import { compileTextValidator } from '../../lib/validation';
+import { orderPathSchema } from '../../sagas/contracts/http/orders';
+
+// An id that cannot exist (a NUL, which PostgreSQL's text refuses) is a 404 before any query.
+const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
+const noShipments = (params: Record<string, string>) => `no shipments for order ${params.order_id}`;
 
 export function shippingRoutes(db: Database): Router {
   const router = Router();
-  router.get('/shipments/:orderId', async (req, res) => {
+  router.get('/shipments/:order_id', async (req, res) => {
+    const params = validParams(req, res, orderPath, noShipments);
+    if (!params) return;
     const shipments = await db('shipments')
       .select('shipment_id', 'tracking_number', 'status', 'reason', 'created_at', 'updated_at')
-      .where({ order_id: req.params.orderId })
+      .where({ order_id: params.order_id })
       .orderBy('created_at');
-    if (shipments.length === 0)
-      return notFound(res, `no shipments for order ${req.params.orderId}`);
-    res.json({ order_id: req.params.orderId, shipments });
+    if (shipments.length === 0) return notFound(res, noShipments(params));
+    res.json({ order_id: params.order_id, shipments });
   });
   return router;
 }

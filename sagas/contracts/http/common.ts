@@ -24,6 +24,13 @@ export const userIdSchema = {
   examples: ['42'],
 } as const;
 
+export const skuSchema = {
+  type: 'string',
+  pattern: idPattern,
+  description: 'A stock-keeping unit: 1–64 characters from A–Z a–z 0–9 . _ : -',
+  examples: ['Book'],
+} as const;
+
 export const uuidSchema = (description: string) =>
   ({ type: 'string', format: 'uuid', pattern: uuidPattern, description }) as const;
 
