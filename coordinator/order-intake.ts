@@ -6,25 +6,22 @@
  * A row the database refuses fails only its own request: the batch is then retried one
  * order_id at a time, so a bad neighbour can never fail a valid order.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Batcher } from '../lib/batcher';
 import { Database } from '../lib/db';
 import { isTransientError } from '../lib/errors';
-import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
-import { startSaga } from '../sagas/order/decide';
-import { faultHeaders, simulationOf } from './fault-header';
-import { commandRow, OutboxRow } from './outgoing';
-import { SagaTiming, nextTiming } from './saga-timing';
+import { OrderRequest } from '../sagas/contracts/order-request';
+import { IntakeSettings, PlannedSaga, orderRowOf, plan } from './intake-plan';
 import {
   CommittedOutboxRow,
-  TimelineRow,
-  appendTimelineEntries,
   committedRows,
   outboxColumns,
   outboxRecordset,
   timelineRecordset,
 } from './repositories/saga-writes';
 import { OrderRow, findOrdersByIds } from './repositories/orders';
+
+export type { IntakeSettings } from './intake-plan';
 
 export type IntakeResult =
   | { kind: 'created'; order: OrderRow }
@@ -34,36 +31,10 @@ export type IntakeResult =
 /** What the batch answers for one request: its result, or the error that failed it alone. */
 type Settled = IntakeResult | { kind: 'failed'; error: unknown };
 
-interface NewSaga {
-  saga_id: string;
-  order_id: string;
-  user_id: string;
-  request_hash: string;
-  items: unknown;
-  total: number;
-  faults: unknown;
-  status: string;
-  state: string;
-  step: string | null;
-  version: number;
-  snapshot: unknown;
-  timeline_seq: number;
-  deadline_at: string | null;
-  deadline_token: string | null;
-  stuck_since: string | null;
-}
-
 /** A saga this intake created, handed on after its commit (e.g. to count or log it). */
 export interface AcceptedSaga {
   saga_id: string;
   order_id: string;
-}
-
-const noTiming: SagaTiming = { deadline_at: null, deadline_token: null, stuck_since: null };
-
-export interface IntakeSettings {
-  maxRetryAttempts: number;
-  stepTimeoutMs: number;
 }
 
 export class OrderIntake {
@@ -142,59 +113,6 @@ export class OrderIntake {
       return { kind: first ? 'created' : 'existing', order };
     });
   }
-}
-
-interface PlannedSaga {
-  saga: NewSaga;
-  timeline: TimelineRow[];
-  outbox: Array<OutboxRow & { saga_id: string }>;
-}
-
-function orderRowOf(saga: NewSaga, now: string): OrderRow {
-  const at = new Date(now);
-  return { ...saga, reason: null, created_at: at, updated_at: at };
-}
-
-function plan(
-  request: OrderRequest,
-  hash: string,
-  now: string,
-  settings: IntakeSettings,
-): PlannedSaga {
-  const sagaId = randomUUID();
-  const items = normalizeLines(request.items);
-  const decision = startSaga({
-    sagaId,
-    orderId: request.order_id,
-    items,
-    total: request.total,
-    maxRetryAttempts: settings.maxRetryAttempts,
-  });
-  const faults = simulationOf(request);
-  const timeline: TimelineRow[] = [];
-  const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);
-  const identity = { sagaId, orderId: request.order_id };
-  const outbox = decision.commands.map((intent) => ({
-    ...commandRow(identity, intent, null, now, faultHeaders(faults, intent)),
-    saga_id: sagaId,
-  }));
-  const saga: NewSaga = {
-    saga_id: sagaId,
-    order_id: request.order_id,
-    user_id: request.user_id,
-    request_hash: hash,
-    items,
-    total: request.total,
-    faults,
-    status: decision.status,
-    state: decision.state,
-    step: decision.step,
-    version: decision.saga.version,
-    snapshot: decision.saga,
-    timeline_seq: seq,
-    ...nextTiming(decision, noTiming, new Date(now), settings.stepTimeoutMs),
-  };
-  return { saga, timeline, outbox };
 }
 
 /**

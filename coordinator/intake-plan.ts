@@ -1,0 +1,93 @@
+/**
+ * What the intake writes for one new order: the saga row with its first decision, and the
+ * timeline and outbox rows that decision produced. Nothing here touches the database.
+ */
+import { randomUUID } from 'node:crypto';
+import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
+import { startSaga } from '../sagas/order/decide';
+import { faultHeaders, simulationOf } from './fault-header';
+import { commandRow, OutboxRow } from './outgoing';
+import { SagaTiming, nextTiming } from './saga-timing';
+import { TimelineRow, appendTimelineEntries } from './repositories/saga-writes';
+import { OrderRow } from './repositories/orders';
+
+export interface IntakeSettings {
+  maxRetryAttempts: number;
+  stepTimeoutMs: number;
+}
+
+export interface NewSaga {
+  saga_id: string;
+  order_id: string;
+  user_id: string;
+  request_hash: string;
+  items: unknown;
+  total: number;
+  faults: unknown;
+  status: string;
+  state: string;
+  step: string | null;
+  version: number;
+  snapshot: unknown;
+  timeline_seq: number;
+  deadline_at: string | null;
+  deadline_token: string | null;
+  stuck_since: string | null;
+}
+
+const noTiming: SagaTiming = { deadline_at: null, deadline_token: null, stuck_since: null };
+
+export interface PlannedSaga {
+  saga: NewSaga;
+  timeline: TimelineRow[];
+  outbox: Array<OutboxRow & { saga_id: string }>;
+}
+
+/** The order as the API shows it right after its saga was created. */
+export function orderRowOf(saga: NewSaga, now: string): OrderRow {
+  const at = new Date(now);
+  return { ...saga, reason: null, created_at: at, updated_at: at };
+}
+
+/** The rows a new order would write, its saga id drawn fresh; `hash` identifies its body. */
+export function plan(
+  request: OrderRequest,
+  hash: string,
+  now: string,
+  settings: IntakeSettings,
+): PlannedSaga {
+  const sagaId = randomUUID();
+  const items = normalizeLines(request.items);
+  const decision = startSaga({
+    sagaId,
+    orderId: request.order_id,
+    items,
+    total: request.total,
+    maxRetryAttempts: settings.maxRetryAttempts,
+  });
+  const faults = simulationOf(request);
+  const timeline: TimelineRow[] = [];
+  const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);
+  const identity = { sagaId, orderId: request.order_id };
+  const outbox = decision.commands.map((intent) => ({
+    ...commandRow(identity, intent, null, now, faultHeaders(faults, intent)),
+    saga_id: sagaId,
+  }));
+  const saga: NewSaga = {
+    saga_id: sagaId,
+    order_id: request.order_id,
+    user_id: request.user_id,
+    request_hash: hash,
+    items,
+    total: request.total,
+    faults,
+    status: decision.status,
+    state: decision.state,
+    step: decision.step,
+    version: decision.saga.version,
+    snapshot: decision.saga,
+    timeline_seq: seq,
+    ...nextTiming(decision, noTiming, new Date(now), settings.stepTimeoutMs),
+  };
+  return { saga, timeline, outbox };
+}
