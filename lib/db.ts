@@ -3,7 +3,9 @@
  * migrations run from a directory of frozen files.
  */
 import knexFactory, { Knex } from 'knex';
+import type { Writable } from 'node:stream';
 import { Client } from 'pg';
+import { coalesceWritesPerTick } from './socket-writes';
 
 export interface PostgresSettings {
   host: string;
@@ -50,9 +52,24 @@ export function createDatabase(
       // queries await each answer, so they behave as before.
       pipeline: true,
     }),
-    pool: { min: 0, max: settings.poolSize, idleTimeoutMillis: 30_000 },
+    pool: {
+      min: 0,
+      max: settings.poolSize,
+      idleTimeoutMillis: 30_000,
+      // The statements a pipelined transaction sends in one turn leave in one write.
+      afterCreate: (connection: PgConnection, done: (error: null, c: PgConnection) => void) => {
+        const socket = connection.connection?.stream;
+        if (socket) coalesceWritesPerTick(socket);
+        done(null, connection);
+      },
+    },
     acquireConnectionTimeout: 10_000,
   });
+}
+
+/** The part of a node-pg client that carries its socket. */
+interface PgConnection {
+  connection?: { stream?: Writable };
 }
 
 /** knex passes the connection settings to pg.Client as they are; its types omit `pipeline`. */

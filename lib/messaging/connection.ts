@@ -7,6 +7,7 @@ import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
+import { coalesceWritesPerTick } from '../socket-writes';
 
 export interface BrokerSettings {
   host: string;
@@ -63,26 +64,4 @@ export function connectBroker(
   connection.on('disconnect', ({ err }) => events.onDisconnect(err));
   connection.on('connectFailed', ({ err }) => events.onConnectFailed(err));
   return connection;
-}
-
-/**
- * amqplib hands every frame to its own `socket.write()`, and with Nagle off each one is a
- * syscall: a publish, its confirm and an ack cost several. Corking the socket until the end of
- * the tick sends all frames written in that tick with one writev, at no added latency.
- */
-export function coalesceWritesPerTick(socket: Writable): void {
-  const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = function coalescedWrite(this: Writable, ...args: unknown[]) {
-    if (!corked) {
-      corked = true;
-      this.cork();
-      process.nextTick(uncork);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as Writable['write'];
 }
