@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Batcher } from '../lib/batcher';
 import { Database } from '../lib/db';
+import { statement } from '../lib/pipelined';
 import { isTransientError } from '../lib/errors';
 import { OrderRequest } from '../sagas/contracts/order-request';
 import { IntakeSettings, PlannedSaga, orderRowOf, plan } from './intake-plan';
@@ -124,14 +125,16 @@ async function insertNewSagas(
   db: Database,
   planned: PlannedSaga[],
 ): Promise<{ created: Set<string>; outbox: CommittedOutboxRow[] }> {
-  const { rows } = await db.raw<{
-    rows: Array<{ saga_id: string; outbox: Array<{ id: string; message_id: string }> }>;
+  const { rows } = await statement<{
+    saga_id: string;
+    outbox: Array<{ id: string; message_id: string }>;
   }>(
+    db,
     `WITH new AS (
        INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total, faults, status,
                           state, step, version, snapshot, timeline_seq, deadline_at,
                           deadline_token, stuck_since)
-       SELECT * FROM jsonb_to_recordset(?::jsonb)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS r(saga_id uuid, order_id text, user_id text, request_hash text, items jsonb,
               total numeric, faults jsonb, status text, state text, step text,
               version int, snapshot jsonb, timeline_seq int, deadline_at timestamptz,
@@ -141,11 +144,11 @@ async function insertNewSagas(
      ), timeline_rows AS (
        INSERT INTO timeline (saga_id, seq, at, type, details)
        SELECT r.saga_id, r.seq, r.at, r.type, r.details
-       FROM ${timelineRecordset('?')} JOIN new USING (saga_id)
+       FROM ${timelineRecordset('$2')} JOIN new USING (saga_id)
      ), outbox_rows AS (
        INSERT INTO outbox (${outboxColumns})
        SELECT ${outboxColumns}
-       FROM ${outboxRecordset('?')} JOIN new USING (saga_id)
+       FROM ${outboxRecordset('$3')} JOIN new USING (saga_id)
        RETURNING id::text, message_id
      )
      SELECT new.saga_id,

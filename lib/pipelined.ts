@@ -6,8 +6,13 @@
  *
  * Within a transaction a failed statement aborts it: every later statement fails and the COMMIT
  * already on the wire rolls back. So a transaction either commits every statement or none.
+ *
+ * Writes whose result nobody reads (`write`) are gathered and sent as ONE statement of
+ * data-modifying CTEs with the COMMIT: PostgreSQL parses, plans and executes one statement
+ * instead of several. A transaction that only writes needs no BEGIN or COMMIT at all: its one
+ * statement commits on its own.
  */
-import type { Client, QueryResult, QueryResultRow } from 'pg';
+import type { Client, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { Database } from './db';
 
 export interface Pipeline {
@@ -16,19 +21,67 @@ export interface Pipeline {
     sql: string,
     params?: readonly unknown[],
   ): Promise<QueryResult<R>>;
-}
-
-/** A knex query builder compiled for a pipeline: `tx.query(...sqlOf(db('t').insert(rows)))`. */
-export function sqlOf(builder: { toSQL(): { toNative(): { sql: string; bindings: unknown } } }) {
-  const { sql, bindings } = builder.toSQL().toNative();
-  return [sql, bindings as readonly unknown[]] as const;
+  /**
+   * A write whose result is not needed, sent with the transaction's other writes as one
+   * statement. Writes of one transaction run on one snapshot, so they must touch distinct rows
+   * (different tables, or different keys); a statement may use `$n` only for its parameters.
+   */
+  write(sql: string, params?: readonly unknown[]): void;
 }
 
 /**
- * Runs `work` in one transaction on a pipelined connection. `work` may leave its last writes
- * un-awaited: COMMIT is sent right behind them, and the transaction resolves only once all of
- * them (and the COMMIT) succeeded. Promises that `work` returns inside its value are therefore
- * settled and successful when this resolves.
+ * The hot path's statements are few and the same every time: naming them lets each connection
+ * parse and plan a statement once instead of on every execution. BEGIN and COMMIT stay plain.
+ */
+const statementNames = new Map<string, string>();
+/** Past this many distinct texts a statement is sent unnamed: something builds SQL on the fly. */
+const MAX_NAMED_STATEMENTS = 500;
+
+function prepared(sql: string, params?: readonly unknown[]): QueryConfig {
+  if (!params || params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `saga_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return name
+    ? { name, text: sql, values: params as unknown[] }
+    : { text: sql, values: [...params] };
+}
+
+/** One statement on its own (it commits by itself), sent as a named statement. */
+export async function statement<R extends QueryResultRow = QueryResultRow>(
+  db: Database,
+  sql: string,
+  params: readonly unknown[],
+): Promise<QueryResult<R>> {
+  const client = (await db.client.acquireConnection()) as Client;
+  try {
+    return await client.query<R>(prepared(sql, params));
+  } finally {
+    await db.client.releaseConnection(client);
+  }
+}
+
+/** Several writes as one statement: each a CTE, its `$n` renumbered after the ones before. */
+export function combineWrites(
+  writes: ReadonlyArray<readonly [string, readonly unknown[]]>,
+): [string, unknown[]] {
+  if (writes.length === 1) return [writes[0]![0], [...writes[0]![1]]];
+  const params: unknown[] = [];
+  const parts = writes.map(([sql, values], index) => {
+    const offset = params.length;
+    params.push(...values);
+    return `w${index} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return [`WITH ${parts.join(', ')} SELECT 1`, params];
+}
+
+/**
+ * Runs `work` in one transaction on a pipelined connection. `work` may leave its last
+ * statements un-awaited: COMMIT is sent right behind them, and the transaction resolves only
+ * once all of them (and the COMMIT) succeeded. Promises that `work` returns inside its value are
+ * therefore settled and successful when this resolves.
  */
 export async function pipelinedTransaction<T>(
   db: Database,
@@ -36,21 +89,34 @@ export async function pipelinedTransaction<T>(
 ): Promise<T> {
   const client = (await db.client.acquireConnection()) as Client;
   const sent: Array<Promise<unknown>> = [];
+  const writes: Array<readonly [string, readonly unknown[]]> = [];
+  let begun = false;
   const send = <R extends QueryResultRow>(sql: string, params?: readonly unknown[]) => {
-    const result = client.query<R>(sql, params as unknown[] | undefined);
+    const result = client.query<R>(prepared(sql, params));
     // Observed here so that a failure `work` did not await is reported once, by this function.
     sent.push(result.then(() => undefined));
     result.catch(() => undefined);
     return result;
   };
+  const query = <R extends QueryResultRow>(sql: string, params?: readonly unknown[]) => {
+    if (!begun) {
+      begun = true;
+      send('BEGIN');
+    }
+    return send<R>(sql, params);
+  };
   try {
-    send('BEGIN');
     let value: T;
     try {
-      value = await work({ query: send });
+      value = await work({ query, write: (sql, params = []) => writes.push([sql, params]) });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (begun) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
+    }
+    if (writes.length > 0) send(...combineWrites(writes));
+    if (!begun) {
+      await Promise.all(sent);
+      return value;
     }
     const commit = send('COMMIT');
     await Promise.all(sent);

@@ -49,7 +49,7 @@ export function inventoryHandler(): CommandHandler<void> {
         if (command.type === 'inventory.release') return release(command, stock, existing, changed);
         throw new Error(`inventory cannot handle ${command.type}`);
       });
-      // Not awaited: pipelined with the reply records and the COMMIT.
+      // Sent with the reply records, as one statement, and the COMMIT.
       writeStock(tx, stock);
       writeReservations(tx, [...changed.values()]);
       return replies;
@@ -171,7 +171,7 @@ async function lockStock(
 function writeStock(tx: Pipeline, stock: Map<string, StockCount>): void {
   if (stock.size === 0) return;
   const rows = [...stock].map(([sku, count]) => ({ sku, ...count }));
-  void tx.query(
+  tx.write(
     `UPDATE stock AS s SET available = r.available, reserved = r.reserved, updated_at = now()
      FROM jsonb_to_recordset($1::jsonb) AS r(sku text, available int, reserved int)
      WHERE s.sku = r.sku AND (s.available, s.reserved) IS DISTINCT FROM (r.available, r.reserved)`,
@@ -181,7 +181,7 @@ function writeStock(tx: Pipeline, stock: Map<string, StockCount>): void {
 
 function writeReservations(tx: Pipeline, rows: Reservation[]): void {
   if (rows.length === 0) return;
-  void tx.query(
+  tx.write(
     `INSERT INTO reservations (order_id, saga_id, command_id, status, items, reason)
      SELECT order_id, saga_id, command_id, status, items, reason
      FROM jsonb_to_recordset($1::jsonb)

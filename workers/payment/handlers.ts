@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Database } from '../../lib/db';
-import { Pipeline, sqlOf } from '../../lib/pipelined';
+import { Pipeline } from '../../lib/pipelined';
 import { Command } from '../../sagas/contracts/messages';
 import { CommandHandler } from '../runtime/worker';
 import { ReplyDraft } from '../runtime/replies';
@@ -51,9 +51,16 @@ export function paymentHandler(db: Database, provider: PaymentProvider): Command
           replies.push({ type: 'payment.voided', data: { command_id: commandId, voided } });
         }
       }
-      // Pipelined with the reply records and the COMMIT.
+      // Written with the reply records, as one statement.
       if (authorizations.length > 0)
-        void tx.query(...sqlOf(db('authorizations').insert(authorizations)));
+        tx.write(
+          `INSERT INTO authorizations (authorization_id, order_id, saga_id, command_id, amount,
+                                       status, reason)
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+             AS r(authorization_id text, order_id text, saga_id uuid, command_id text,
+                  amount numeric, status text, reason jsonb)`,
+          [JSON.stringify(authorizations)],
+        );
       return replies;
     },
   };

@@ -44,7 +44,8 @@ export interface CommandHandler<TPrepared = unknown> {
   prepare(command: Command, message: ConsumeMessage): Promise<TPrepared>;
   /**
    * Inside the batch transaction; returns one reply per command, in order. Writes whose result
-   * the reply does not need may be left un-awaited: they are pipelined with the COMMIT.
+   * the reply does not need go through `tx.write`: they leave with the reply records as one
+   * statement, so a batch that only writes commits in a single round trip.
    */
   apply(tx: Pipeline, commands: PreparedCommand<TPrepared>[]): Promise<ReplyDraft[]>;
 }
@@ -237,7 +238,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
           reply: replyTo(item.command, item.draft),
         })),
       ];
-      void tx.query(...recordRepliesStatement(answered));
+      tx.write(...recordRepliesStatement(answered));
       return answered.map((a) => a.reply);
     });
   }

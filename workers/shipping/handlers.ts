@@ -23,9 +23,9 @@ export function shippingHandler(): CommandHandler<void> {
           replies.push(await cancelShipments(tx, command));
         else throw new Error(`shipping cannot handle ${command.type}`);
       }
-      // One multi-row insert for the whole batch, pipelined with the COMMIT.
+      // One multi-row insert for the whole batch, written with the reply records.
       if (shipments.length > 0) {
-        void tx.query(
+        tx.write(
           `INSERT INTO shipments (shipment_id, order_id, saga_id, command_id, tracking_number,
                                   status, reason)
            SELECT * FROM jsonb_to_recordset($1::jsonb)
