@@ -9,7 +9,13 @@ import type { Client, Notification } from 'pg';
 import { backoffDelayMs, sleep } from '../lib/backoff';
 import { SETTLED_CHANNEL } from './repositories/saga-writes';
 
-export type WaitEnd = 'settled' | 'changed' | 'timeout' | 'aborted';
+export type WaitEnd = 'settled' | 'changed' | 'timeout' | 'aborted' | 'released';
+
+/** One client's wait: how it ended, and a way to give it up early (e.g. the answer is known). */
+export interface Wait {
+  ended: Promise<WaitEnd>;
+  release(): void;
+}
 
 interface Waiter {
   wake: (end: WaitEnd) => void;
@@ -29,8 +35,9 @@ class WaiterSet {
     return [...this.byOrder.keys()];
   }
 
-  add(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
-    return new Promise((resolve) => {
+  add(orderId: string, timeoutMs: number, signal?: AbortSignal): Wait {
+    let release: () => void = () => undefined;
+    const ended = new Promise<WaitEnd>((resolve) => {
       if (signal?.aborted) return resolve('aborted');
       const set = this.byOrder.get(orderId) ?? new Set<Waiter>();
       this.byOrder.set(orderId, set);
@@ -47,7 +54,9 @@ class WaiterSet {
       };
       set.add(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
+      release = () => waiter.wake('released');
     });
+    return { ended, release: () => release() };
   }
 
   wake(orderIds: Iterable<string>, end: WaitEnd): void {
@@ -86,7 +95,7 @@ export class OrderWaiters {
    * Resolves when the order settles, after `timeoutMs`, or when `signal` aborts. Register
    * before reading the order's state, so that a transition committed in between is not missed.
    */
-  wait(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
+  wait(orderId: string, timeoutMs: number, signal?: AbortSignal): Wait {
     return this.forOutcome.add(orderId, timeoutMs, signal);
   }
 
@@ -95,7 +104,7 @@ export class OrderWaiters {
    * following a timeline). Other coordinators' transitions are not announced: such a client
    * looks again when its (short) time is up.
    */
-  waitForChange(orderId: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
+  waitForChange(orderId: string, timeoutMs: number, signal?: AbortSignal): Wait {
     return this.forChange.add(orderId, timeoutMs, signal);
   }
 

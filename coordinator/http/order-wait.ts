@@ -59,20 +59,19 @@ export async function readWhenSettled(
   for (;;) {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0 || signal.aborted) return known ?? findOrder(db, orderId);
-    const release = new AbortController();
-    const woken = waiters.wait(orderId, remainingMs, AbortSignal.any([signal, release.signal]));
+    const wait = waiters.wait(orderId, remainingMs, signal);
     const order =
       known ??
       (await findOrder(db, orderId).catch((error: unknown) => {
-        release.abort();
+        wait.release();
         throw error;
       }));
     known = undefined;
     if (!order || isSettled(order)) {
-      release.abort();
+      wait.release();
       return order;
     }
-    const end = await woken;
+    const end = await wait.ended;
     if (end === 'aborted') return undefined;
     if (end === 'timeout') return findOrder(db, orderId);
   }
@@ -96,23 +95,18 @@ export async function followTimeline<T extends { events: unknown[] }>(
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const remainingMs = deadline - Date.now();
-    const release = new AbortController();
-    const woken =
+    const wait =
       remainingMs > 0
-        ? waiters.waitForChange(
-            orderId,
-            Math.min(remainingMs, FOLLOW_RECHECK_MS),
-            AbortSignal.any([signal, release.signal]),
-          )
+        ? waiters.waitForChange(orderId, Math.min(remainingMs, FOLLOW_RECHECK_MS), signal)
         : undefined;
     const body = await read().catch((error: unknown) => {
-      release.abort();
+      wait?.release();
       throw error;
     });
-    if (body.events.length > 0 || !woken) {
-      release.abort();
+    if (body.events.length > 0 || !wait) {
+      wait?.release();
       return body;
     }
-    if ((await woken) === 'aborted') return undefined;
+    if ((await wait.ended) === 'aborted') return undefined;
   }
 }

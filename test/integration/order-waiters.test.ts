@@ -33,7 +33,7 @@ describe('order waiters across coordinators (real PostgreSQL)', function () {
     await waitFor(
       'the other coordinator to listen',
       async () => {
-        const woken = elsewhere.wait('probe', 200);
+        const woken = elsewhere.wait('probe', 200).ended;
         await db.raw('SELECT pg_notify(?, ?)', [SETTLED_CHANNEL, 'probe']);
         return woken;
       },
@@ -61,7 +61,7 @@ describe('order waiters across coordinators (real PostgreSQL)', function () {
       total: 5,
     });
     const sagaId = order.saga_id;
-    const woken = elsewhere.wait(orderId, 10_000);
+    const woken = elsewhere.wait(orderId, 10_000).ended;
 
     await runner.handle([reply(sagaId, 'payment.authorized', { authorization_id: 'a' })]);
     await runner.handle([reply(sagaId, 'inventory.reserved', {})]);
@@ -77,7 +77,7 @@ describe('order waiters across coordinators (real PostgreSQL)', function () {
 
   it('given more settled orders than one notification holds, when they settle in one batch, then every waiter is woken', async () => {
     const orderIds = Array.from({ length: 200 }, (_, i) => `w${i}-${'x'.repeat(56)}`);
-    const woken = orderIds.map((id) => elsewhere.wait(id, 10_000));
+    const woken = orderIds.map((id) => elsewhere.wait(id, 10_000).ended);
     const submitted = await Promise.all(
       orderIds.map((orderId) =>
         intake.submit({ order_id: orderId, user_id: 'u', items: ['Book'], total: 1 }),

@@ -44,9 +44,9 @@ describe('order wait', () => {
   describe('waiters in memory', () => {
     it('given waiters on an order, when it settles, then each is woken once and released', async () => {
       const waiters = new OrderWaiters();
-      const a = waiters.wait('o1', 5_000);
-      const b = waiters.wait('o1', 5_000);
-      const other = waiters.wait('o2', 20);
+      const a = waiters.wait('o1', 5_000).ended;
+      const b = waiters.wait('o1', 5_000).ended;
+      const other = waiters.wait('o2', 20).ended;
 
       expect(waiters.size).to.equal(3);
       waiters.settled(['o1']);
@@ -59,7 +59,7 @@ describe('order wait', () => {
     it('given a waiter whose client goes away, when its signal aborts, then it is released at once', async () => {
       const waiters = new OrderWaiters();
       const gone = new AbortController();
-      const waiting = waiters.wait('o1', 60_000, gone.signal);
+      const waiting = waiters.wait('o1', 60_000, gone.signal).ended;
 
       gone.abort();
 
@@ -67,9 +67,19 @@ describe('order wait', () => {
       expect(waiters.size).to.equal(0);
     });
 
+    it('given a waiter whose answer is already known, when released, then it leaves at once', async () => {
+      const waiters = new OrderWaiters();
+      const wait = waiters.wait('o1', 60_000);
+
+      wait.release();
+
+      expect(await wait.ended).to.equal('released');
+      expect(waiters.size).to.equal(0);
+    });
+
     it('given waiters when the coordinator stops, when stopped, then each is answered as it stands', async () => {
       const waiters = new OrderWaiters();
-      const waiting = waiters.wait('o1', 60_000);
+      const waiting = waiters.wait('o1', 60_000).ended;
 
       await waiters.stop();
 
