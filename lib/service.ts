@@ -9,7 +9,7 @@
  * start` supervisor does not restart on (lib/exit-codes.ts).
  */
 import express, { Router } from 'express';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log';
 import { Config, ConfigError, loadConfig, portVariables } from './config';
@@ -32,6 +32,9 @@ export interface ServiceContext {
   registry: Registry;
 }
 
+/** Answers a request and returns true, or returns false to leave it to the Express app. */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 export interface Stoppable {
   stop(): Promise<void>;
 }
@@ -44,6 +47,11 @@ export interface ServiceDefinition<TParts> {
   migrationsDirectory: string;
   create(context: ServiceContext): TParts;
   routes(parts: TParts, context: ServiceContext): Router;
+  /**
+   * Requests answered before the Express app, ready or not (e.g. a simulator standing for a
+   * remote system, which should cost no more than one would).
+   */
+  rawRoutes?(parts: TParts, context: ServiceContext): RawRoute;
   /** Runs after migrations, before consumers: e.g. seeding an empty table. */
   prepare?(parts: TParts, context: ServiceContext): Promise<void>;
   start(parts: TParts, context: ServiceContext): Promise<Stoppable[]>;
@@ -68,7 +76,16 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   app.set('etag', false);
   // The port first: a second copy of a service must stop before it touches the queues.
   const port = definition.port(config);
-  const server = await listenOrExit(app, port, definition.name, logger);
+  // Raw routes come with the service's parts, made only after the port is bound.
+  const raw: { route?: RawRoute } = {};
+  const server = await listenOrExit(
+    (req, res) => {
+      if (!raw.route?.(req, res)) app(req, res);
+    },
+    port,
+    definition.name,
+    logger,
+  );
   logger.info('http listening', { port });
 
   // From here to the first await nothing can interleave: no request is handled before every
@@ -77,6 +94,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   const broker = connectBrokerLogged(config, logger, definition.name, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
   const parts = definition.create(context);
+  raw.route = definition.rawRoutes?.(parts, context);
   app.use(accessLog(logger));
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
@@ -129,7 +147,7 @@ function readConfigOrExit(service: string): Config {
 }
 
 async function listenOrExit(
-  app: express.Express,
+  app: RequestListener,
   port: number,
   service: string,
   logger: Logger,

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { Router } from 'express';
 import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { paymentHandler } from './handlers';
@@ -14,6 +13,6 @@ runWorker({
   database: (config) => config.postgres.databases.payments,
   migrationsDirectory: path.join(__dirname, '../../migrations/payments'),
   handler: ({ db, config }) => paymentHandler(db, httpPaymentProvider(config.paymentProviderUrl)),
-  routes: ({ db, config }) =>
-    Router().use(paymentRoutes(db)).use(providerSimulator(config.paymentMaxAmount)),
+  routes: ({ db }) => paymentRoutes(db),
+  rawRoutes: ({ config }) => providerSimulator(config.paymentMaxAmount),
 });

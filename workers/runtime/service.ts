@@ -11,7 +11,7 @@ import {
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
-import { ServiceContext, runService } from '../../lib/service';
+import { RawRoute, ServiceContext, runService } from '../../lib/service';
 import { FaultRuleListener } from './fault-rules';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
@@ -24,6 +24,8 @@ export interface WorkerDefinition<TPrepared> {
   migrationsDirectory: string;
   handler(context: ServiceContext): CommandHandler<TPrepared>;
   routes(context: ServiceContext): Router;
+  /** Requests answered before the worker's Express app (e.g. a simulator of a remote system). */
+  rawRoutes?(context: ServiceContext): RawRoute;
   prepare?(context: ServiceContext): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       routes: definition.routes(context),
     }),
     routes: ({ routes }) => routes,
+    ...(definition.rawRoutes
+      ? { rawRoutes: (_parts, context) => definition.rawRoutes!(context) }
+      : {}),
     prepare: (_parts, context) => definition.prepare?.(context) ?? Promise.resolve(),
     async start({ handler }, { config, logger, db, broker, registry }) {
       const handled = counter(
