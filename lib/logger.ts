@@ -4,6 +4,7 @@
  */
 import winston from 'winston';
 import { LogFormat, prettyLine } from './log-format';
+import { BatchedConsoleTransport } from './log-output';
 
 export type Logger = winston.Logger;
 
@@ -18,7 +19,7 @@ export function createLogger(service: string, level = 'info', format: LogFormat 
         ? winston.format.printf((info) => prettyLine(info))
         : winston.format.json(),
     ),
-    transports: [new winston.transports.Console({ stderrLevels: ['error'] })],
+    transports: [new BatchedConsoleTransport()],
   });
 }
 
