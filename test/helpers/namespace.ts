@@ -11,7 +11,13 @@ import { Config, loadConfig } from '../../lib/config';
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
 const runId = `t${randomBytes(3).toString('hex')}`;
-const created: Array<{ databases: string[]; vhost: string }> = [];
+interface Created {
+  databases: string[];
+  vhost: string;
+  /** Dropped, or kept for inspection after a failure: either way no longer pending. */
+  settled?: 'dropped' | 'kept';
+}
+const created: Created[] = [];
 
 const pgHost = process.env.POSTGRES_HOST ?? '127.0.0.1';
 const rabbitHost = process.env.RABBITMQ_HOST ?? '127.0.0.1';
@@ -63,9 +69,16 @@ export async function createNamespace(
   return { env, config, vhost };
 }
 
-/** The databases and vhosts this run created and has not dropped, and where they live. */
+/** The databases and vhosts this run kept (after a failure) or has not settled yet. */
 export function createdNamespaces(): Array<{ databases: string[]; vhost: string }> {
-  return created.map(({ databases, vhost }) => ({ databases: [...databases], vhost }));
+  return created
+    .filter((c) => c.settled !== 'dropped')
+    .map(({ databases, vhost }) => ({ databases: [...databases], vhost }));
+}
+
+/** Keeps the namespaces created since the last settling, for inspection. */
+export function keepPendingNamespaces(): void {
+  for (const entry of created) entry.settled ??= 'kept';
 }
 
 export const namespaceServers = {
@@ -73,16 +86,25 @@ export const namespaceServers = {
   rabbitmq: `http://${rabbitHost}:${managementPort}`,
 };
 
-/** Drops every database and vhost this run created. */
+/**
+ * Drops the databases and vhosts created since the last settling (all of them when nothing was
+ * settled yet). Dropped as soon as their suite is over, a run holds only a few at a time: a
+ * broker with every suite's quorum queues open at once runs out of file handles.
+ */
 export async function dropNamespaces(): Promise<void> {
+  const pending = created.filter((c) => !c.settled);
+  if (pending.length === 0) return;
   const client = new Client({ host: pgHost, user: 'postgres', database: 'postgres' });
   await client.connect();
   try {
-    for (const { databases, vhost } of created.splice(0)) {
-      for (const database of databases) {
+    for (const entry of pending) {
+      for (const database of entry.databases) {
         await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       }
-      await management('DELETE', `/api/vhosts/${encodeURIComponent(vhost)}`).catch(() => undefined);
+      await management('DELETE', `/api/vhosts/${encodeURIComponent(entry.vhost)}`).catch(
+        () => undefined,
+      );
+      entry.settled = 'dropped';
     }
   } finally {
     await client.end();

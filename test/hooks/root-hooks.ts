@@ -1,17 +1,34 @@
 /**
- * Mocha root hooks. What a run created in PostgreSQL and RabbitMQ is dropped at its end only
- * when every test and hook passed; after a failure it is kept for inspection, and the run says
- * where (pg-boss keeps a failed test's schema the same way).
+ * Mocha root hooks. What a test file created in PostgreSQL and RabbitMQ is dropped as soon as
+ * its suite is over, when every test and hook of it passed; after a failure it is kept for
+ * inspection, and the run says where at its end (pg-boss keeps a failed test's schema the same
+ * way).
  */
-import { createdNamespaces, dropNamespaces, namespaceServers } from '../helpers/namespace';
+import {
+  createdNamespaces,
+  dropNamespaces,
+  keepPendingNamespaces,
+  namespaceServers,
+} from '../helpers/namespace';
 
 const hookKinds = ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'] as const;
 
 export const mochaHooks = {
+  beforeAll(this: Mocha.Context): void {
+    // Suites run one after another, so what is pending when one ends is that suite's.
+    for (const suite of this.test?.parent?.suites ?? []) {
+      suite.afterAll('drop the namespaces of a suite that passed', async function () {
+        this.timeout(60_000);
+        if (failedIn(suite)) keepPendingNamespaces();
+        else await dropNamespaces();
+      });
+    }
+  },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
     const root = this.test?.parent;
     if (root && failedIn(root)) {
+      keepPendingNamespaces();
       reportKept();
       return;
     }

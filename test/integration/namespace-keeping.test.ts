@@ -112,5 +112,8 @@ describe('test namespaces (real PostgreSQL and RabbitMQ)', function () {
     // Assert
     expect(run.code, run.output).to.equal(0);
     expect(await exists(names)).to.deep.equal({ database: false, vhost: false });
+    expect(run.output, 'dropped when its own suite ended, not at the end of the run').to.include(
+      'FIXTURE_BEFORE_GONE=true',
+    );
   });
 });
