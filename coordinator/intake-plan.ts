@@ -3,13 +3,14 @@
  * timeline and outbox rows that decision produced. Nothing here touches the database.
  */
 import { randomUUID } from 'node:crypto';
-import { OrderRequest, normalizeLines } from '../sagas/contracts/order-request';
-import { startSaga } from '../sagas/order/decide';
+import { OrderRequest, Simulation, normalizeLines } from '../sagas/contracts/order-request';
+import { StoredSaga, startSaga } from '../sagas/order/decide';
 import { faultHeaders, simulationOf } from './fault-header';
 import { commandRow, OutboxRow } from './outgoing';
 import { SagaTiming, nextTiming } from './saga-timing';
 import { TimelineRow, appendTimelineEntries } from './repositories/saga-writes';
 import { OrderRow } from './repositories/orders';
+import { SagaRecord } from './saga-cache';
 
 export interface IntakeSettings {
   maxRetryAttempts: number;
@@ -41,6 +42,22 @@ export interface PlannedSaga {
   saga: NewSaga;
   timeline: TimelineRow[];
   outbox: Array<OutboxRow & { saga_id: string }>;
+}
+
+/** The saga as the runner remembers it right after its creation (revision 0). */
+export function recordOf(saga: NewSaga, now: string): SagaRecord {
+  return {
+    saga_id: saga.saga_id,
+    order_id: saga.order_id,
+    snapshot: saga.snapshot as StoredSaga,
+    timeline_seq: saga.timeline_seq,
+    faults: saga.faults as Simulation | null,
+    created_at: new Date(now),
+    revision: 0,
+    deadline_at: saga.deadline_at,
+    deadline_token: saga.deadline_token,
+    stuck_since: saga.stuck_since,
+  };
 }
 
 /** The order as the API shows it right after its saga was created. */

@@ -24,6 +24,7 @@ import { OutboxRelay } from './outbox-relay';
 import { OrderWaiters } from './order-waiters';
 import { replyConsumer } from './reply-consumer';
 import { sagaLifeLog } from './saga-life-log';
+import { SagaCache } from './saga-cache';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
@@ -76,6 +77,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       life.observer.onApplied(decision, createdAt);
     },
   };
+  const cache = new SagaCache();
   const runner = new SagaRunner(
     db,
     ({ outbox, settledOrderIds, changedOrderIds }) => {
@@ -85,6 +87,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     },
     config.stepTimeoutSeconds * 1000,
     observer,
+    cache,
   );
   return {
     relay,
@@ -108,6 +111,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
         maxRetryAttempts: config.maxRetryAttempts,
         stepTimeoutMs: config.stepTimeoutSeconds * 1000,
       },
+      cache,
     ),
   };
 }

@@ -12,7 +12,8 @@ import { Database } from '../lib/db';
 import { statement } from '../lib/pipelined';
 import { isTransientError } from '../lib/errors';
 import { OrderRequest } from '../sagas/contracts/order-request';
-import { IntakeSettings, PlannedSaga, orderRowOf, plan } from './intake-plan';
+import { IntakeSettings, PlannedSaga, orderRowOf, plan, recordOf } from './intake-plan';
+import { SagaCache } from './saga-cache';
 import {
   CommittedOutboxRow,
   committedRows,
@@ -46,6 +47,8 @@ export class OrderIntake {
     /** The sagas just created, and their first commands for the fast path to publish. */
     private readonly onCommitted: (accepted: AcceptedSaga[], outbox: CommittedOutboxRow[]) => void,
     private readonly settings: IntakeSettings,
+    /** Where the saga runner finds the sagas this coordinator has just written. */
+    private readonly cache?: SagaCache,
   ) {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
   }
@@ -94,9 +97,11 @@ export class OrderIntake {
         planned.set(request.order_id, plan(request, hashes[index]!, now, this.settings));
     });
     const { created, outbox } = await insertNewSagas(this.db, [...planned.values()]);
-    const accepted = [...planned.values()]
+    const createdSagas = [...planned.values()]
       .filter(({ saga }) => created.has(saga.saga_id))
-      .map(({ saga }) => ({ saga_id: saga.saga_id, order_id: saga.order_id }));
+      .map(({ saga }) => saga);
+    for (const saga of createdSagas) this.cache?.remember(recordOf(saga, now));
+    const accepted = createdSagas.map(({ saga_id, order_id }) => ({ saga_id, order_id }));
     if (accepted.length > 0) this.onCommitted(accepted, outbox);
     const existing = [...planned.values()].some((p) => !created.has(p.saga.saga_id))
       ? await findOrdersByIds(this.db, [...planned.keys()])

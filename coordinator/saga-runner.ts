@@ -1,20 +1,22 @@
 /**
- * Applies incoming events to sagas. A whole batch is ONE transaction: lock the saga rows (in id
- * order, so concurrent coordinators cannot deadlock), drop messages already in the inbox,
- * decide each event purely, then store the snapshots, timeline entries, outbox rows and inbox
- * records together. Either all of it commits or none of it does.
+ * Applies incoming events to sagas, a batch at a time, all of it in ONE statement: snapshots,
+ * timeline entries, outbox rows and inbox records commit together or not at all.
  *
- * The statements are pipelined: BEGIN, the locking read and the inbox check leave together, and
- * so do the writes and the COMMIT, so a batch costs two round trips to PostgreSQL.
+ * Optimistic: a batch is decided on the sagas as this coordinator last wrote them (its cache),
+ * or as read together with the inbox when it does not know them. The write lands only if every
+ * saga is still at the revision it was decided on and every message is new in the inbox;
+ * otherwise (another coordinator moved a saga, or a message is a repeat) nothing of it commits
+ * and the batch is decided again on fresh rows. A saga is therefore never advanced by two at
+ * once, and a batch of known sagas costs one round trip to PostgreSQL.
  */
 import { Database } from '../lib/db';
-import { Pipeline, pipelinedTransaction } from '../lib/pipelined';
+import { statement } from '../lib/pipelined';
 import { OrderSagaEvent } from '../sagas/order/machine';
-import { Decision, StoredSaga, decide } from '../sagas/order/decide';
-import { Simulation } from '../sagas/contracts/order-request';
-import { settledStatuses } from '../sagas/order/status';
+import { Decision, decide } from '../sagas/order/decide';
+import { OrderStatus, settledStatuses, terminalStatuses } from '../sagas/order/status';
 import { faultHeaders } from './fault-header';
 import { OutboxRow, commandRow } from './outgoing';
+import { SagaCache, SagaRecord } from './saga-cache';
 import { SagaTiming, nextTiming } from './saga-timing';
 import {
   CommittedOutboxRow,
@@ -23,6 +25,7 @@ import {
   TimelineRow,
   appendTimelineEntries,
   committedRows,
+  isOvertaken,
   sagaBatchStatement,
 } from './repositories/saga-writes';
 
@@ -48,15 +51,6 @@ export interface CommittedBatch {
   changedOrderIds: string[];
 }
 
-interface LockedSaga extends SagaTiming {
-  saga_id: string;
-  order_id: string;
-  snapshot: StoredSaga;
-  timeline_seq: number;
-  faults: Simulation | null;
-  created_at: Date;
-}
-
 export interface PlannedWrites {
   sagas: Map<string, SagaUpdate>;
   timeline: TimelineRow[];
@@ -65,49 +59,120 @@ export interface PlannedWrites {
   settled: Set<string>;
 }
 
+interface Planned {
+  outcomes: EventOutcome[];
+  writes: PlannedWrites;
+  records: Map<string, SagaRecord>;
+  applied: Array<{ decision: Decision; createdAt: Date }>;
+}
+
+/** Attempts at a batch that keeps being overtaken before it is left to the consumer's retry. */
+const MAX_ATTEMPTS = 5;
+
+export class BatchOvertakenError extends Error {
+  // A transient failure: the consumer retries the batch after a pause.
+  readonly code = '40001';
+  constructor() {
+    super(`saga batch overtaken ${MAX_ATTEMPTS} times in a row`);
+    this.name = 'BatchOvertakenError';
+  }
+}
+
 export class SagaRunner {
   constructor(
     private readonly db: Database,
     private readonly onCommitted: (batch: CommittedBatch) => void,
     private readonly stepTimeoutMs: number,
     private readonly observer?: TransitionObserver,
+    private readonly cache = new SagaCache(),
   ) {}
 
   async handle(events: readonly SagaEvent[]): Promise<EventOutcome[]> {
-    const applied: Array<{ decision: Decision; createdAt: Date }> = [];
-    const { outcomes, writes, written } = await pipelinedTransaction(this.db, async (tx) => {
-      const [sagas, seen] = await Promise.all([lockSagas(tx, events), seenMessages(tx, events)]);
-      const writes: PlannedWrites = {
-        sagas: new Map(),
-        timeline: [],
-        outbox: [],
-        inbox: [],
-        settled: new Set(),
-      };
-      const now = new Date();
-      const outcomes = events.map((incoming) => {
-        if (seen.has(incoming.messageId)) return 'duplicate';
-        seen.add(incoming.messageId);
-        const saga = sagas.get(incoming.sagaId);
-        const outcome = saga ? this.apply(saga, incoming, writes, now, applied) : 'orphan';
-        writes.inbox.push({
-          message_id: incoming.messageId,
-          saga_id: incoming.sagaId,
-          type: incoming.event.type,
-          outcome: outcome as InboxRow['outcome'],
-        });
-        return outcome;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      // The first attempt trusts the cache; an overtaken one reads everything afresh.
+      const known = attempt === 1 ? this.cached(events) : undefined;
+      const { sagas, seen } = known
+        ? { sagas: known, seen: new Set<string>() }
+        : await readSagas(this.db, events);
+      const planned = this.plan(events, sagas, seen);
+      let outbox: CommittedOutboxRow[];
+      try {
+        outbox = await this.write(planned.writes);
+      } catch (error) {
+        if (!isOvertaken(error)) throw error;
+        this.cache.forget(sagas.keys());
+        continue;
+      }
+      this.committed(planned, outbox);
+      return planned.outcomes;
+    }
+    throw new BatchOvertakenError();
+  }
+
+  /** Every saga of the batch as this coordinator last wrote it, or undefined. */
+  private cached(events: readonly SagaEvent[]): Map<string, SagaRecord> | undefined {
+    const sagas = new Map<string, SagaRecord>();
+    for (const { sagaId } of events) {
+      if (sagas.has(sagaId)) continue;
+      const record = this.cache.get(sagaId);
+      if (!record) return undefined;
+      sagas.set(sagaId, record);
+    }
+    return sagas;
+  }
+
+  private plan(
+    events: readonly SagaEvent[],
+    sagas: Map<string, SagaRecord>,
+    seen: Set<string>,
+  ): Planned {
+    const applied: Planned['applied'] = [];
+    const writes: PlannedWrites = {
+      sagas: new Map(),
+      timeline: [],
+      outbox: [],
+      inbox: [],
+      settled: new Set(),
+    };
+    const now = new Date();
+    const outcomes = events.map((incoming): EventOutcome => {
+      if (seen.has(incoming.messageId)) return 'duplicate';
+      seen.add(incoming.messageId);
+      const saga = sagas.get(incoming.sagaId);
+      const outcome = saga ? this.apply(saga, incoming, writes, now, applied) : 'orphan';
+      writes.inbox.push({
+        message_id: incoming.messageId,
+        saga_id: incoming.sagaId,
+        type: incoming.event.type,
+        outcome: outcome as InboxRow['outcome'],
       });
-      const [sql, params] = sagaBatchStatement({
-        ...writes,
-        sagas: [...writes.sagas.values()],
-        settledOrderIds: [...writes.settled],
-      });
-      // Not awaited: the COMMIT follows it on the wire; the transaction settles both.
-      const written = tx.query<{ id: string; message_id: string }>(sql, params);
-      return { outcomes, writes, written };
+      return outcome;
     });
-    const outbox = committedRows(writes.outbox, (await written).rows);
+    return { outcomes, writes, records: sagas, applied };
+  }
+
+  private async write(writes: PlannedWrites): Promise<CommittedOutboxRow[]> {
+    const [sql, params] = sagaBatchStatement({
+      ...writes,
+      sagas: [...writes.sagas.values()],
+      settledOrderIds: [...writes.settled],
+    });
+    const { rows } = await statement<{ outbox: Array<{ id: string; message_id: string }> }>(
+      this.db,
+      sql,
+      params,
+    );
+    return committedRows(writes.outbox, rows[0]?.outbox ?? []);
+  }
+
+  private committed(planned: Planned, outbox: CommittedOutboxRow[]): void {
+    const { writes, records, applied } = planned;
+    for (const update of writes.sagas.values()) {
+      const record = records.get(update.saga_id)!;
+      if (terminalStatuses.includes(update.status as OrderStatus))
+        this.cache.forget([record.saga_id]);
+      else this.cache.remember({ ...record, revision: update.revision + 1 });
+    }
     if (applied.length > 0) {
       this.onCommitted({
         outbox,
@@ -116,15 +181,14 @@ export class SagaRunner {
       });
     }
     for (const { decision, createdAt } of applied) this.observer?.onApplied(decision, createdAt);
-    return outcomes;
   }
 
   private apply(
-    saga: LockedSaga,
+    saga: SagaRecord,
     incoming: SagaEvent,
     writes: PlannedWrites,
     now: Date,
-    applied: Array<{ decision: Decision; createdAt: Date }>,
+    applied: Planned['applied'],
   ): EventOutcome {
     // A timeout armed before the latest send or retry notice is stale.
     if (
@@ -164,9 +228,10 @@ export class SagaRunner {
   }
 }
 
-function sagaUpdate(saga: LockedSaga, decision: Decision): SagaUpdate {
+function sagaUpdate(saga: SagaRecord, decision: Decision): SagaUpdate {
   return {
     saga_id: saga.saga_id,
+    revision: saga.revision,
     snapshot: saga.snapshot,
     status: decision.status,
     state: decision.state,
@@ -179,33 +244,37 @@ function sagaUpdate(saga: LockedSaga, decision: Decision): SagaUpdate {
   };
 }
 
-async function lockSagas(
-  tx: Pipeline,
+/**
+ * The batch's sagas and which of its messages the inbox already holds, in one statement: one
+ * snapshot, so a message applied by someone else is either seen here or has moved its saga's
+ * revision (and the write will not land).
+ */
+async function readSagas(
+  db: Database,
   events: readonly SagaEvent[],
-): Promise<Map<string, LockedSaga>> {
-  const ids = [...new Set(events.map((e) => e.sagaId))].sort();
-  const { rows } = await tx.query<LockedSaga>(
-    `SELECT saga_id, order_id, snapshot, timeline_seq, faults, created_at,
-            deadline_at, deadline_token, stuck_since
-     FROM sagas WHERE saga_id = ANY($1::uuid[]) ORDER BY saga_id FOR UPDATE`,
-    [ids],
+): Promise<{ sagas: Map<string, SagaRecord>; seen: Set<string> }> {
+  const { rows } = await statement<Partial<SagaRecord> & { seen: string[] | null }>(
+    db,
+    `WITH seen AS (
+       SELECT array_agg(message_id) AS ids FROM inbox WHERE message_id = ANY($2)
+     )
+     SELECT s.saga_id, s.order_id, s.snapshot, s.timeline_seq, s.faults, s.created_at,
+            s.deadline_at, s.deadline_token, s.stuck_since, s.revision, seen.ids AS seen
+     FROM seen LEFT JOIN sagas s ON s.saga_id = ANY($1::uuid[])`,
+    [[...new Set(events.map((e) => e.sagaId))], events.map((e) => e.messageId)],
   );
-  return new Map(rows.map((row) => [row.saga_id, { ...row, ...isoTiming(row) }]));
+  const sagas = new Map<string, SagaRecord>();
+  for (const row of rows) {
+    if (row.saga_id) sagas.set(row.saga_id, { ...(row as SagaRecord), ...isoTiming(row) });
+  }
+  return { sagas, seen: new Set(rows[0]?.seen ?? []) };
 }
 
-function isoTiming(row: Record<keyof SagaTiming, unknown>): SagaTiming {
+function isoTiming(row: Partial<Record<keyof SagaTiming, unknown>>): SagaTiming {
   const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
   return {
     deadline_at: iso(row.deadline_at),
     deadline_token: (row.deadline_token as string | null) ?? null,
     stuck_since: iso(row.stuck_since),
   };
-}
-
-async function seenMessages(tx: Pipeline, events: readonly SagaEvent[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ message_id: string }>(
-    'SELECT message_id FROM inbox WHERE message_id = ANY($1)',
-    [events.map((e) => e.messageId)],
-  );
-  return new Set(rows.map((row) => row.message_id));
 }

@@ -23,6 +23,8 @@ export interface InboxRow {
 
 export interface SagaUpdate {
   saga_id: string;
+  /** The revision the batch decided on: the row is written only if it is still at it. */
+  revision: number;
   snapshot: unknown;
   status: string;
   state: string;
@@ -66,21 +68,27 @@ export const SETTLED_CHANNEL = 'order_settled';
 
 /**
  * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
- * inbox, and a notification naming the orders that settled. Returns the committed outbox rows'
- * ids, which the caller publishes right after the commit.
+ * inbox, and a notification naming the orders that settled. A saga row is written only if it is
+ * still at the revision the batch decided on, and an inbox record only if the message is new;
+ * unless every one of them lands, saga_writes_expected fails the statement and nothing of it
+ * commits (SQLSTATE SA001): the batch was overtaken and must be decided again on fresh rows.
+ * Returns the committed outbox rows' ids, which the caller publishes right after the commit.
  */
 export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]] {
+  const expected = writes.sagas.length + writes.inbox.filter((i) => i.outcome !== 'orphan').length;
   return [
     `WITH updated AS (
        UPDATE sagas AS s
        SET snapshot = r.snapshot, status = r.status, state = r.state, step = r.step,
            reason = r.reason, timeline_seq = r.timeline_seq, deadline_at = r.deadline_at,
-           deadline_token = r.deadline_token, stuck_since = r.stuck_since, updated_at = now()
+           deadline_token = r.deadline_token, stuck_since = r.stuck_since,
+           revision = r.revision + 1, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb)
-         AS r(saga_id uuid, snapshot jsonb, status text, state text, step text, reason jsonb,
-              timeline_seq int, deadline_at timestamptz, deadline_token uuid,
+         AS r(saga_id uuid, revision int, snapshot jsonb, status text, state text, step text,
+              reason jsonb, timeline_seq int, deadline_at timestamptz, deadline_token uuid,
               stuck_since timestamptz)
-       WHERE s.saga_id = r.saga_id
+       WHERE s.saga_id = r.saga_id AND s.revision = r.revision
+       RETURNING 1
      ), timeline_rows AS (
        INSERT INTO timeline (saga_id, seq, at, type, details)
        SELECT saga_id, seq, at, type, details FROM ${timelineRecordset('$2')}
@@ -89,6 +97,7 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
        SELECT message_id, saga_id, type, outcome
        FROM jsonb_to_recordset($4::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
        ON CONFLICT (message_id) DO NOTHING
+       RETURNING outcome
      ), notified AS (
        SELECT pg_notify('${SETTLED_CHANNEL}', chunk) FROM unnest($5::text[]) AS chunk
      ), outbox_rows AS (
@@ -96,15 +105,27 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
        SELECT ${outboxColumns} FROM ${outboxRecordset('$3')}
        RETURNING id, message_id
      )
-     SELECT id::text, message_id FROM outbox_rows, (SELECT count(*) FROM notified) AS n`,
+     SELECT saga_writes_expected(
+              (SELECT count(*) FROM updated)
+                + (SELECT count(*) FROM inbox_rows WHERE outcome <> 'orphan'),
+              $6) AS landed,
+            (SELECT count(*) FROM notified) AS notified,
+            coalesce((SELECT json_agg(json_build_object('id', id::text, 'message_id', message_id))
+                      FROM outbox_rows), '[]'::json) AS outbox`,
     [
       JSON.stringify(writes.sagas),
       JSON.stringify(writes.timeline),
       JSON.stringify(writes.outbox),
       JSON.stringify(writes.inbox),
       notificationChunks(writes.settledOrderIds),
+      expected,
     ],
   ];
+}
+
+/** The statement's failure when a saga or a message of the batch was taken meanwhile. */
+export function isOvertaken(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SA001';
 }
 
 /** A notification payload holds at most 8,000 bytes: order ids go comma-separated in chunks. */

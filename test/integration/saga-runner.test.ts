@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
 import { OrderIntake } from '../../coordinator/order-intake';
+import { SagaCache } from '../../coordinator/saga-cache';
 import { SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
 import { migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
@@ -180,5 +181,110 @@ describe('saga runner (real PostgreSQL)', function () {
     const after = await stateOf(sagaId);
     expect(after.outbox).to.equal(before.outbox + 1);
     expect(after.timeline).to.equal(before.timeline + 2); // STEP_TIMED_OUT, COMMAND_SENT
+  });
+
+  describe('two coordinators on one saga (optimistic writes)', () => {
+    const reserved = (sagaId: string): SagaEvent => ({
+      messageId: randomUUID(),
+      sagaId,
+      event: { type: 'inventory.reserved', data: { command_id: `${sagaId}/inventory.reserve` } },
+    });
+    const timelineTypes = async (sagaId: string) =>
+      (await db('timeline').where({ saga_id: sagaId }).orderBy('seq').pluck('type')) as string[];
+
+    /** A coordinator of its own: its intake fills its runner's cache, as in a service. */
+    const coordinator = () => {
+      const cache = new SagaCache();
+      return {
+        cache,
+        runner: new SagaRunner(db, () => undefined, 30_000, undefined, cache),
+        intake: new OrderIntake(
+          db,
+          () => undefined,
+          { maxRetryAttempts: 2, stepTimeoutMs: 30_000 },
+          cache,
+        ),
+      };
+    };
+
+    it('given a saga another coordinator moved on, when this one decides on its remembered copy, then its write does not land and the event is decided again on the saga as it is', async () => {
+      const a = coordinator();
+      const b = coordinator();
+      const { order } = await a.intake.submit({
+        order_id: `cas-${randomUUID().slice(0, 8)}`,
+        user_id: 'u',
+        items: ['Book'],
+        total: 20,
+      });
+      const sagaId = order.saga_id;
+
+      const first = await b.runner.handle([authorized(sagaId)]);
+      // A still remembers the saga waiting for its payment.
+      const second = await a.runner.handle([reserved(sagaId)]);
+
+      expect(first).to.deep.equal(['applied']);
+      expect(second).to.deep.equal(['applied']);
+      const saga = await db('sagas').where({ saga_id: sagaId }).first('state', 'revision');
+      expect(saga).to.deep.equal({ state: 'creatingShipment', revision: 2 });
+      const types = await timelineTypes(sagaId);
+      expect(types.filter((t) => t === 'REPLY_RECEIVED')).to.have.length(2);
+      expect(
+        await db('timeline')
+          .where({ saga_id: sagaId })
+          .whereRaw(`details ->> 'late' IS NOT NULL`)
+          .count({ n: '*' }),
+      ).to.deep.equal([{ n: '0' }]);
+    });
+
+    it('given a saga this coordinator remembers, when a message it already applied comes again, then it is a duplicate and nothing changes', async () => {
+      const a = coordinator();
+      const { order } = await a.intake.submit({
+        order_id: `cas-${randomUUID().slice(0, 8)}`,
+        user_id: 'u',
+        items: ['Book'],
+        total: 20,
+      });
+      const event = authorized(order.saga_id);
+      await a.runner.handle([event]);
+      const before = await timelineTypes(order.saga_id);
+
+      const again = await a.runner.handle([event]);
+
+      expect(again).to.deep.equal(['duplicate']);
+      expect(await timelineTypes(order.saga_id)).to.deep.equal(before);
+    });
+
+    it('given two coordinators racing on the same sagas, when each applies its own events at once, then every event is applied exactly once and no change is lost', async () => {
+      const a = coordinator();
+      const b = coordinator();
+      const orders = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          a.intake.submit({
+            order_id: `race-${randomUUID().slice(0, 6)}-${i}`,
+            user_id: 'u',
+            items: ['Book'],
+            total: 1,
+          }),
+        ),
+      );
+      const sagaIds = orders.map((o) => o.order.saga_id);
+      await a.runner.handle(sagaIds.map((id) => authorized(id)));
+      const events = sagaIds.map((id) => reserved(id));
+
+      // The same messages reach both (a redelivery racing its original), and A also remembers.
+      const [fromA, fromB] = await Promise.all([a.runner.handle(events), b.runner.handle(events)]);
+
+      for (let i = 0; i < events.length; i += 1) {
+        expect([fromA[i], fromB[i]].sort()).to.deep.equal(['applied', 'duplicate']);
+      }
+      const states = await db('sagas').whereIn('saga_id', sagaIds).pluck('state');
+      expect(new Set(states)).to.deep.equal(new Set(['creatingShipment']));
+      for (const sagaId of sagaIds) {
+        const sent = (
+          await db('timeline').where({ saga_id: sagaId, type: 'COMMAND_SENT' }).count({ n: '*' })
+        )[0]!.n;
+        expect(Number(sent), sagaId).to.equal(3); // payment, inventory, shipping: each once
+      }
+    });
   });
 });
