@@ -1,4 +1,4 @@
-/** The coordinator's saga metrics (SPEC §9): outcomes, end-to-end latency, throughput, retries. */
+/** The coordinator's saga metrics: outcomes, end-to-end latency, throughput, retries. */
 import type { Registry } from 'prom-client';
 import { counter, histogram, returnedMessagesCounter } from '../lib/metrics';
 import { terminalStatuses } from '../sagas/order/status';

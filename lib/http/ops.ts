@@ -1,4 +1,4 @@
-/** Health and metrics endpoints every service serves (SPEC §2). */
+/** Health and metrics endpoints every service serves. */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 
