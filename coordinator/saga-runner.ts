@@ -17,7 +17,7 @@ import { OrderStatus, settledStatuses, terminalStatuses } from '../sagas/order/s
 import { faultHeaders } from './fault-header';
 import { OutboxRow, commandRow } from './outgoing';
 import { SagaCache, SagaRecord } from './saga-cache';
-import { SagaTiming, nextTiming } from './saga-timing';
+import { SagaTiming, isStaleTimeout, nextTiming } from './saga-timing';
 import {
   CommittedOutboxRow,
   InboxRow,
@@ -190,13 +190,7 @@ export class SagaRunner {
     now: Date,
     applied: Planned['applied'],
   ): EventOutcome {
-    // A timeout armed before the latest send or retry notice is stale.
-    if (
-      incoming.event.type === 'step.timed_out' &&
-      incoming.event.data.token !== saga.deadline_token
-    ) {
-      return 'ignored';
-    }
+    if (isStaleTimeout(incoming.event, saga.deadline_token)) return 'ignored';
     const decision = decide(saga.snapshot, incoming.event);
     saga.timeline_seq = appendTimelineEntries(
       writes.timeline,
