@@ -10,7 +10,7 @@ import { Outcome } from '../lib/messaging/batch-consumer';
 import { FIRST_DEATH_REASON_HEADER, deadLetterHeaders as h } from '../lib/messaging/headers';
 import { queues } from '../lib/messaging/topology';
 import { CommandType, commandTypes } from '../sagas/contracts/messages';
-import { SagaEvent, SagaRunner } from './saga-runner';
+import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
 interface DeadLetterNotice {
   sagaId: string;
@@ -19,7 +19,11 @@ interface DeadLetterNotice {
   messageId: string;
 }
 
-export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
+export function deadLetterHandler(
+  runner: SagaRunner,
+  logger: Logger,
+  onOutcome: (outcome: EventOutcome) => void = () => undefined,
+) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const notices = messages.flatMap((message) => {
       const notice = readNotice(message);
@@ -33,6 +37,7 @@ export function deadLetterHandler(runner: SagaRunner, logger: Logger) {
     });
     if (notices.length > 0) {
       const outcomes = await runner.handle(notices);
+      outcomes.forEach(onOutcome);
       notices.forEach((notice, i) =>
         logger.warn('command dead-lettered', {
           saga_id: notice.sagaId,

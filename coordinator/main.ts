@@ -18,6 +18,7 @@ import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
 import { sagaMetrics } from './metrics';
+import { registerRiskGauges } from './risk-gauges';
 import { OrderIntake } from './order-intake';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRelay } from './outbox-relay';
@@ -44,16 +45,17 @@ interface Coordinator {
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
   const metrics = sagaMetrics(registry);
   registerQueueDepthGauges(registry, broker, topologyFor(config));
+  registerRiskGauges(registry, db);
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
   const publisher = new ConfirmPublisher(broker, { onReturned });
   const relay = new OutboxRelay(db, publisher, {
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
-    onPublished: (count) => metrics.published.inc(count),
+    onPublished: (count, seconds) => metrics.onPublished('relay', count, seconds),
   });
   const dispatcher = new OutboxDispatcher(db, publisher, {
-    onPublished: (count) => metrics.published.inc(count),
+    onPublished: (count, seconds) => metrics.onPublished('fast', count, seconds),
     onPublishFailed: (error, rows) =>
       logger.warn('outbox publish failed; the relay will retry', {
         rows,
@@ -147,7 +149,7 @@ void runService<Coordinator>({
     const batchSizes = batchSizeHistogram(registry);
     const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
-      onOutcome: (outcome) => metrics.events.inc({ outcome }),
+      onOutcome: metrics.onOutcome,
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onReturned: metrics.returned,
     });
@@ -156,7 +158,7 @@ void runService<Coordinator>({
       queue: queues.deadLetterEvents,
       prefetch: 64,
       maxBatch: 64,
-      handle: deadLetterHandler(runner, logger),
+      handle: deadLetterHandler(runner, logger, metrics.onOutcome),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('dead-letter batch will be retried', {
           attempt,

@@ -15,13 +15,13 @@ import { queues } from '../lib/messaging/topology';
 import { compileValidator } from '../lib/validation';
 import { Reply, replySchema } from '../sagas/contracts/messages';
 import { OrderSagaEvent } from '../sagas/order/machine';
-import { SagaEvent, SagaRunner } from './saga-runner';
+import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
 const validateReply = compileValidator<Reply>(replySchema);
 
 export interface ReplyConsumerOptions {
   prefetch: number;
-  onOutcome?: (outcome: string) => void;
+  onOutcome?: (outcome: EventOutcome) => void;
   onBatch?: (size: number) => void;
   /** Counts dead letters the broker returned (see ConfirmPublisher). */
   onReturned?: (message: OutgoingMessage) => void;
@@ -62,7 +62,7 @@ export function replyConsumer(
 export function replyHandler(
   runner: SagaRunner,
   logger: Logger,
-  onOutcome: (outcome: string) => void = () => undefined,
+  onOutcome: (outcome: EventOutcome) => void = () => undefined,
 ) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = messages.map(() => ({ kind: 'ack' }));

@@ -22,6 +22,7 @@ import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
 import { BrokerConnection, brokerAddress } from './messaging/connection';
 import { buildTopology, declareTopology } from './messaging/topology';
+import { connectionGauges, httpMetrics } from './service-metrics';
 import { connectBrokerLogged, databaseAddress, prepareDatabase } from './service-connections';
 
 export interface ServiceContext {
@@ -93,9 +94,11 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   let ready = false;
   const broker = connectBrokerLogged(config, logger, definition.name, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
+  connectionGauges(registry, db, broker);
   const parts = definition.create(context);
   raw.route = definition.rawRoutes?.(parts, context);
   app.use(accessLog(logger));
+  app.use(httpMetrics(registry));
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
   );

@@ -1,18 +1,13 @@
 /** Runs a worker as a service: its command queue consumed in batches, its read API served. */
 import { Router } from 'express';
 import { describeError } from '../../lib/logger';
-import {
-  batchSizeHistogram,
-  counter,
-  histogram,
-  returnedMessagesCounter,
-  sampledGauge,
-} from '../../lib/metrics';
+import { batchSizeHistogram, returnedMessagesCounter, sampledGauge } from '../../lib/metrics';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
 import { FaultRuleListener } from './fault-rules';
+import { workerMetrics } from './metrics';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
 
@@ -45,22 +40,8 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       : {}),
     prepare: (_parts, context) => definition.prepare?.(context) ?? Promise.resolve(),
     async start({ handler }, { config, logger, db, broker, registry }) {
-      const handled = counter(
-        registry,
-        'worker_commands_total',
-        'Commands answered, by reply type',
-        ['type'],
-      );
-      const retries = counter(registry, 'worker_retries_total', 'Commands sent to a retry queue', [
-        'command',
-      ]);
+      const metrics = workerMetrics(registry);
       const batchSizes = batchSizeHistogram(registry);
-      const stepLatency = histogram(
-        registry,
-        'step_latency_seconds',
-        'From a command being sent to its reply leaving the worker',
-        ['command'],
-      );
       const faultRules = new FaultRuleListener(broker, logger);
       if (config.faultInjection) await faultRules.start();
       sampledGauge(
@@ -87,15 +68,8 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
           logger,
           faultInjection: config.faultInjection,
           faultRules,
-          onReplied: (answered) =>
-            answered.forEach(({ command, reply }) => {
-              handled.inc({ type: reply.type });
-              stepLatency.observe(
-                { command: command.type },
-                (Date.now() - Date.parse(command.occurred_at)) / 1000,
-              );
-            }),
-          onRetry: (command) => retries.inc({ command: command.type }),
+          onReplied: metrics.onReplied,
+          onRetry: metrics.onRetry,
         }),
         onTransientFailure: (error, attempt, delayMs) =>
           logger.warn('command batch will be retried', {

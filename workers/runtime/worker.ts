@@ -60,7 +60,11 @@ export interface WorkerRuntimeOptions<TPrepared> {
   /** Honour per-order failure injection headers and runtime rules (FAULT_INJECTION). */
   faultInjection?: boolean;
   faultRules?: FaultRuleListener;
-  onReplied?: (answered: Array<{ command: Command; reply: Reply }>) => void;
+  /**
+   * Every delivery answered in a batch. `duplicate` marks one answered from the record of an
+   * earlier delivery (or sharing its batch with one): it had no effect of its own.
+   */
+  onReplied?: (answered: Array<{ command: Command; reply: Reply; duplicate: boolean }>) => void;
   onRetry?: (command: Command, retry: number) => void;
 }
 
@@ -81,6 +85,8 @@ interface Forced extends Decoded {
 interface Handled {
   replies: Map<string, Reply>;
   outgoing: OutgoingMessage[];
+  /** Command ids whose effects this batch applied (not answered from the record). */
+  applied: Set<string>;
 }
 
 export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPrepared>) {
@@ -98,9 +104,14 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       handled = await handleAll(decoded, true);
     }
     // Every delivery of a command is answered with the one reply stored for it, in its trace.
+    const firstAnswers = new Set<string>();
     const answered = decoded.flatMap((d) => {
-      const reply = handled.replies.get(d.command.data.command_id);
-      return reply ? [{ command: d.command, reply, trace: traceOf(d.message) }] : [];
+      const id = d.command.data.command_id;
+      const reply = handled.replies.get(id);
+      if (!reply) return [];
+      const duplicate = !handled.applied.has(id) || firstAnswers.has(id);
+      firstAnswers.add(id);
+      return [{ command: d.command, reply, duplicate, trace: traceOf(d.message) }];
     });
     const outgoing = [
       ...poison,
@@ -119,6 +130,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
    */
   async function handleAll(decoded: Decoded[], lookUpAll: boolean): Promise<Handled> {
     const outgoing: OutgoingMessage[] = [];
+    const applied = new Set<string>();
     const replies = await findReplies(
       db,
       decoded
@@ -135,6 +147,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       try {
         for (const reply of await applyBatch(prepared, forced)) {
           replies.set(reply.data.command_id, reply);
+          applied.add(reply.data.command_id);
         }
       } catch (error) {
         // One bad command must not hold back the rest: the consumer retries them one by one.
@@ -147,7 +160,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
         outgoing.push(...technicalFailure((prepared[0] ?? forced[0])!, error));
       }
     }
-    return { replies, outgoing };
+    return { replies, outgoing, applied };
   }
 
   function decodeAll(messages: readonly ConsumeMessage[], outgoing: OutgoingMessage[]): Decoded[] {
