@@ -75,7 +75,7 @@ export class System {
   }
 
   /** Ready: health endpoints report both connections and the service answers its own API. */
-  async waitReady(name: ServiceName, timeoutMs = 30_000): Promise<void> {
+  async waitReady(name: ServiceName, timeoutMs = 60_000): Promise<void> {
     await waitFor(
       `${name} to be ready (log: ${this.logPath(name)})`,
       async () => {
