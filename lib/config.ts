@@ -40,6 +40,13 @@ const envSchema = {
     PAYMENT_PROVIDER_URL: { type: 'string', pattern: '^(https?://.+)?$', default: '' },
     PAYMENT_MAX_AMOUNT: { type: 'number', minimum: 0, default: 10000 },
     FAULT_INJECTION: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    CIRCUIT_BREAKER: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    BREAKER_FAILURE_RATE: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
+    BREAKER_MIN_OUTCOMES: { type: 'integer', minimum: 1, default: 20 },
+    BREAKER_WINDOW_SECONDS: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 10 },
+    BREAKER_OPEN_SECONDS: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 5 },
+    BREAKER_PROBES: { type: 'integer', minimum: 1, maximum: 1000, default: 3 },
+    BREAKER_RELEASE_PER_SECOND: { type: 'integer', minimum: 1, default: 200 },
     ADMIN_TOKEN: { type: 'string', default: '' },
     LOG_LEVEL: {
       type: 'string',
@@ -86,6 +93,16 @@ export interface Config {
   readonly paymentProviderUrl: string;
   readonly paymentMaxAmount: number;
   readonly faultInjection: boolean;
+  /** The circuit breaker per step; `enabled` false leaves every step closed for good. */
+  readonly breaker: {
+    readonly enabled: boolean;
+    readonly failureRate: number;
+    readonly minOutcomes: number;
+    readonly windowMs: number;
+    readonly openMs: number;
+    readonly probes: number;
+    readonly releasePerSecond: number;
+  };
   readonly adminToken: string;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
@@ -191,6 +208,15 @@ function toConfig(e: Parsed): Config {
       e.PAYMENT_PROVIDER_URL || `http://127.0.0.1:${e.PAYMENT_SERVICE_PORT}/provider`,
     paymentMaxAmount: e.PAYMENT_MAX_AMOUNT,
     faultInjection: e.FAULT_INJECTION === 'on',
+    breaker: {
+      enabled: e.CIRCUIT_BREAKER === 'on',
+      failureRate: e.BREAKER_FAILURE_RATE,
+      minOutcomes: e.BREAKER_MIN_OUTCOMES,
+      windowMs: e.BREAKER_WINDOW_SECONDS * 1000,
+      openMs: e.BREAKER_OPEN_SECONDS * 1000,
+      probes: e.BREAKER_PROBES,
+      releasePerSecond: e.BREAKER_RELEASE_PER_SECOND,
+    },
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT as LogFormat,
