@@ -10,6 +10,8 @@ import { Outcome } from '../lib/messaging/batch-consumer';
 import { FIRST_DEATH_REASON_HEADER, deadLetterHeaders as h } from '../lib/messaging/headers';
 import { queues } from '../lib/messaging/topology';
 import { CommandType, commandTypes } from '../sagas/contracts/messages';
+import { BreakerHooks, outcomesOf } from './breaker/outcomes';
+import { parkedReplays } from './breaker/parked-dead-letters';
 import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
 interface DeadLetterNotice {
@@ -23,6 +25,7 @@ export function deadLetterHandler(
   runner: SagaRunner,
   logger: Logger,
   onOutcome: (outcome: EventOutcome) => void = () => undefined,
+  breakers?: BreakerHooks,
 ) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const notices = messages.flatMap((message) => {
@@ -38,6 +41,11 @@ export function deadLetterHandler(
     if (notices.length > 0) {
       const outcomes = await runner.handle(notices);
       outcomes.forEach(onOutcome);
+      if (breakers) {
+        await breakers.observe(outcomesOf(notices.filter((_, i) => outcomes[i] !== 'duplicate')));
+        const replays = parkedReplays(notices, outcomes, (step) => breakers.isHeld(step));
+        if (replays.length > 0) (await runner.handle(replays)).forEach(onOutcome);
+      }
       notices.forEach((notice, i) =>
         logger.warn('command dead-lettered', {
           saga_id: notice.sagaId,

@@ -12,7 +12,10 @@ import { ServiceContext, runService, topologyFor } from '../lib/service';
 import { DeadLetterAdmin } from './admin/dead-letters';
 import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
+import { registerBreakerMetrics } from './breaker/metrics';
+import { StepBreakers } from './breaker/step-breakers';
 import { adminRoutes } from './http/admin';
+import { stepRoutes } from './http/admin-steps';
 import { consoleRoutes } from './http/console';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
@@ -39,6 +42,7 @@ interface Coordinator {
   actions: OperatorActions;
   deadLetters: DeadLetterAdmin;
   faultRules: FaultRules;
+  breakers: StepBreakers;
   metrics: ReturnType<typeof sagaMetrics>;
 }
 
@@ -49,12 +53,29 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
   const publisher = new ConfirmPublisher(broker, { onReturned });
+  const breakers: StepBreakers = new StepBreakers(db, publisher, {
+    ...config.breaker,
+    stepTimeoutMs: config.stepTimeoutSeconds * 1000,
+    onChange: (step, change, actor) => {
+      breakerChanges.inc({ step, state: change.to });
+      logger.warn('step breaker changed', {
+        step,
+        state: change.to,
+        failure_rate: change.failureRate,
+        actor,
+      });
+    },
+    onError: (error) => logger.warn('step breaker run failed', describeError(error)),
+  });
+  const breakerChanges = registerBreakerMetrics(registry, db, breakers);
   const relay = new OutboxRelay(db, publisher, {
+    heldRoutingKeys: () => breakers.heldRoutingKeys(),
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
     onPublished: (count, seconds) => metrics.onPublished('relay', count, seconds),
   });
   const dispatcher = new OutboxDispatcher(db, publisher, {
+    holds: (routingKey) => breakers.heldRoutingKeys().includes(routingKey),
     onPublished: (count, seconds) => metrics.onPublished('fast', count, seconds),
     onPublishFailed: (error, rows) =>
       logger.warn('outbox publish failed; the relay will retry', {
@@ -97,6 +118,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     waiters,
     runner,
     metrics,
+    breakers,
     actions: new OperatorActions(db, runner),
     deadLetters: new DeadLetterAdmin(broker),
     faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned }), (error) =>
@@ -124,7 +146,10 @@ void runService<Coordinator>({
   database: (config) => config.postgres.databases.orders,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
-  routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
+  routes: (
+    { intake, waiters, actions, deadLetters, faultRules, breakers },
+    { db, config },
+  ): Router =>
     Router()
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
       .use(sagaCountRoutes({ db }))
@@ -139,9 +164,10 @@ void runService<Coordinator>({
           deadLetters,
           faultRules,
         }),
-      ),
+      )
+      .use(stepRoutes({ db, breakers })),
   async start(
-    { relay, dispatcher, waiters, runner, faultRules, metrics },
+    { relay, dispatcher, waiters, runner, faultRules, metrics, breakers },
     { config, logger, broker, db, registry },
   ) {
     relay.start();
@@ -152,13 +178,17 @@ void runService<Coordinator>({
       onOutcome: metrics.onOutcome,
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onReturned: metrics.returned,
+      breakers,
     });
+    // Read before the first reply: a step another coordinator paused stays paused here too.
+    await breakers.refresh();
+    breakers.start();
     await replies.start();
     const deadLetters = new BatchConsumer(broker, {
       queue: queues.deadLetterEvents,
       prefetch: 64,
       maxBatch: 64,
-      handle: deadLetterHandler(runner, logger, metrics.onOutcome),
+      handle: deadLetterHandler(runner, logger, metrics.onOutcome, breakers),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('dead-letter batch will be retried', {
           attempt,
@@ -171,10 +201,11 @@ void runService<Coordinator>({
       intervalMs: Math.min(1_000, config.stepTimeoutSeconds * 250),
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
+      heldSteps: () => breakers.heldSteps(),
     });
     sweeper.start();
     faultRules.start();
     // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
-    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules];
+    return [waiters, relay, dispatcher, breakers, replies, deadLetters, sweeper, faultRules];
   },
 });

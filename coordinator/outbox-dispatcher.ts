@@ -20,6 +20,8 @@ export interface OutboxDispatcherOptions {
   onPublished?: (count: number, seconds: number) => void;
   onPublishFailed?: (error: unknown, rows: number) => void;
   onDeleteFailed?: (error: unknown, delayMs: number) => void;
+  /** Rows for a routing key this answers true for stay in the outbox (a paused step). */
+  holds?: (routingKey: string) => boolean;
 }
 
 export class OutboxDispatcher {
@@ -36,7 +38,9 @@ export class OutboxDispatcher {
   ) {}
 
   /** Publishes rows that have just committed; never throws (a failure leaves them to the relay). */
-  dispatch(rows: readonly CommittedOutboxRow[]): void {
+  dispatch(committed: readonly CommittedOutboxRow[]): void {
+    const holds = this.options.holds;
+    const rows = holds ? committed.filter((row) => !holds(row.routing_key)) : committed;
     if (rows.length === 0) return;
     const started = process.hrtime.bigint();
     const publishing = this.publisher

@@ -30,6 +30,8 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown, delayMs: number) => void;
   /** Called after commit with the rows published and the seconds their publish took. */
   onPublished?: (count: number, seconds: number) => void;
+  /** Routing keys whose rows are held (a paused step); their release publishes them. */
+  heldRoutingKeys?: () => string[];
 }
 
 export class OutboxRelay {
@@ -94,9 +96,10 @@ export class OutboxRelay {
       const { rows } = await trx.raw<{ rows: ClaimedRow[] }>(
         `DELETE FROM outbox WHERE id IN (
            SELECT id FROM outbox WHERE created_at <= now() - make_interval(secs => ?)
+             AND routing_key <> ALL(?::text[])
            ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
          ) RETURNING id, message_id, exchange, routing_key, type, body, headers`,
-        [graceSeconds, limit],
+        [graceSeconds, this.options.heldRoutingKeys?.() ?? [], limit],
       );
       if (rows.length === 0) return 0;
       const publishing = process.hrtime.bigint();

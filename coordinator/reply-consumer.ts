@@ -15,6 +15,7 @@ import { queues } from '../lib/messaging/topology';
 import { compileValidator } from '../lib/validation';
 import { Reply, replySchema } from '../sagas/contracts/messages';
 import { OrderSagaEvent } from '../sagas/order/machine';
+import { BreakerHooks, outcomesOf } from './breaker/outcomes';
 import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
 const validateReply = compileValidator<Reply>(replySchema);
@@ -25,6 +26,7 @@ export interface ReplyConsumerOptions {
   onBatch?: (size: number) => void;
   /** Counts dead letters the broker returned (see ConfirmPublisher). */
   onReturned?: (message: OutgoingMessage) => void;
+  breakers?: BreakerHooks;
 }
 
 /**
@@ -42,7 +44,7 @@ export function replyConsumer(
     queue: queues.coordinator,
     prefetch: options.prefetch,
     maxBatch: 200,
-    handle: replyHandler(runner, logger, options.onOutcome),
+    handle: replyHandler(runner, logger, options.onOutcome, options.breakers),
     onBatch: options.onBatch,
     onTransientFailure: (error, attempt, delayMs) =>
       logger.warn('reply batch will be retried', {
@@ -63,6 +65,7 @@ export function replyHandler(
   runner: SagaRunner,
   logger: Logger,
   onOutcome: (outcome: EventOutcome) => void = () => undefined,
+  breakers?: BreakerHooks,
 ) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = messages.map(() => ({ kind: 'ack' }));
@@ -89,6 +92,7 @@ export function replyHandler(
     });
     if (events.length === 0) return outcomes;
     const results = await runner.handle(events);
+    await breakers?.observe(outcomesOf(events.filter((_, i) => results[i] !== 'duplicate')));
     results.forEach((result, i) => {
       onOutcome(result);
       if (result === 'applied' || result === 'duplicate') return;

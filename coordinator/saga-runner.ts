@@ -12,7 +12,7 @@
 import { Database } from '../lib/db';
 import { statement } from '../lib/pipelined';
 import { OrderSagaEvent } from '../sagas/order/machine';
-import { Decision, decide } from '../sagas/order/decide';
+import { Decision, TimelineEntry, decide } from '../sagas/order/decide';
 import { OrderStatus, settledStatuses, terminalStatuses } from '../sagas/order/status';
 import { faultHeaders } from './fault-header';
 import { OutboxRow, commandRow } from './outgoing';
@@ -33,6 +33,8 @@ export interface SagaEvent {
   messageId: string;
   sagaId: string;
   event: OrderSagaEvent;
+  /** Entries the coordinator adds after the decision's own, when the event is applied. */
+  annotations?: TimelineEntry[];
 }
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'orphan';
@@ -192,6 +194,7 @@ export class SagaRunner {
   ): EventOutcome {
     if (isStaleTimeout(incoming.event, saga.deadline_token)) return 'ignored';
     const decision = decide(saga.snapshot, incoming.event);
+    if (decision.accepted && incoming.annotations) decision.timeline.push(...incoming.annotations);
     saga.timeline_seq = appendTimelineEntries(
       writes.timeline,
       saga.saga_id,

@@ -13,6 +13,8 @@ export interface TimeoutSweeperOptions {
   stuckTimeoutSeconds: number;
   batchSize?: number;
   onError?: (error: unknown) => void;
+  /** Steps paused by their circuit breaker: waiting on them burns no attempt. */
+  heldSteps?: () => string[];
 }
 
 export class TimeoutSweeper {
@@ -45,8 +47,9 @@ export class TimeoutSweeper {
       rows: Array<{ saga_id: string; deadline_token: string }>;
     }>(
       `SELECT saga_id, deadline_token FROM sagas
-       WHERE deadline_at <= now() ORDER BY deadline_at LIMIT ?`,
-      [limit],
+       WHERE deadline_at <= now() AND (step IS NULL OR step <> ALL(?::text[]))
+       ORDER BY deadline_at LIMIT ?`,
+      [this.options.heldSteps?.() ?? [], limit],
     );
     const { rows: expired } = await this.db.raw<{
       rows: Array<{ saga_id: string; since: string }>;

@@ -39,7 +39,10 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
   const started = Date.now();
   const notes: string[] = [];
   const system = new System(
-    await createNamespace(`chaos_${scenario.name.replace(/-/g, '_')}`, chaosSettings),
+    await createNamespace(`chaos_${scenario.name.replace(/-/g, '_')}`, {
+      ...chaosSettings,
+      ...scenario.settings,
+    }),
   );
   try {
     await system.start();

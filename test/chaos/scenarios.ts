@@ -44,6 +44,8 @@ export interface Scenario {
   inject(context: ScenarioContext): Promise<void>;
   /** After quiescence, before the invariant check (e.g. the bulk replay). */
   recover?(context: ScenarioContext): Promise<void>;
+  /** Settings of the services beyond the chaos defaults. */
+  settings?: Record<string, string>;
   /** Every order must end COMPLETED (no business failures in the load). */
   expectAllCompleted: boolean;
   /** Why the run does not show the fault took effect, or undefined when it does. */
@@ -140,7 +142,34 @@ export const scenarios: Scenario[] = [
   {
     name: 'payment-outage',
     description:
-      'error rule at 100 % on payment, then cleared, then a bulk replay of the STUCK sagas',
+      'error rule at 100 % on payment, then cleared; the circuit breaker holds and releases the backlog',
+    expectAllCompleted: true,
+    proof: ({ retries }, facts) =>
+      retries > 0 && (facts.paused ?? 0) > 0 ? undefined : 'the payment step never paused',
+    async inject({ system, scale, note, facts }) {
+      await admin(system, '/admin/faults', {
+        method: 'POST',
+        body: { target: 'payment', mode: 'error', probability: 1, ttl_seconds: 3600 },
+      });
+      note(`payment down for ${scale.faultMs} ms`);
+      const outageEnds = Date.now() + scale.faultMs;
+      const state = async () =>
+        (
+          await admin<{ steps: Array<{ step: string; state: string }> }>(system, '/admin/steps')
+        ).steps.find((s) => s.step === 'payment')?.state;
+      while (Date.now() < outageEnds) {
+        if ((await state()) !== 'closed') facts.paused = 1;
+        await pause(100);
+      }
+      note(facts.paused ? 'the payment breaker opened' : 'the payment breaker stayed closed');
+      await admin(system, '/admin/faults', { method: 'DELETE' });
+    },
+  },
+  {
+    name: 'payment-outage-no-breaker',
+    description:
+      'error rule at 100 % on payment with the breaker off, then cleared, then a bulk replay of the STUCK sagas',
+    settings: { CIRCUIT_BREAKER: 'off' },
     expectAllCompleted: true,
     proof: ({ retries }, facts) =>
       retries > 0 && (facts.replayed ?? 0) > 0 ? undefined : 'no order was held up by the outage',
