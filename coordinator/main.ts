@@ -14,6 +14,7 @@ import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
 import { registerBreakerMetrics } from './breaker/metrics';
 import { StepBreakers } from './breaker/step-breakers';
+import { parkRecentVictims } from './breaker/parked-dead-letters';
 import { adminRoutes } from './http/admin';
 import { stepRoutes } from './http/admin-steps';
 import { consoleRoutes } from './http/console';
@@ -66,6 +67,10 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       });
     },
     onError: (error) => logger.warn('step breaker run failed', describeError(error)),
+    onOpened: async (step) => {
+      const parked = await parkRecentVictims(db, runner, step, config.breaker.windowMs);
+      if (parked > 0) logger.warn('stuck sagas parked behind the step breaker', { step, parked });
+    },
   });
   const breakerChanges = registerBreakerMetrics(registry, db, breakers);
   const relay = new OutboxRelay(db, publisher, {

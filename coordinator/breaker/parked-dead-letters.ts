@@ -4,9 +4,10 @@
  * way (same command id), and the re-sent command waits in the outbox with the step's backlog.
  * The saga is STUCK only between two commits and is never left there.
  */
+import { Database } from '../../lib/db';
 import { Step } from '../../sagas/contracts/envelope';
 import { commandStep } from '../../sagas/contracts/messages';
-import { EventOutcome, SagaEvent } from '../saga-runner';
+import { EventOutcome, SagaEvent, SagaRunner } from '../saga-runner';
 
 export const BREAKER_ACTOR = 'circuit-breaker';
 
@@ -35,4 +36,33 @@ export function parkedReplays(
       },
     ];
   });
+}
+
+/**
+ * When a step's breaker opens, the sagas its failures made STUCK just before (within the
+ * breaker's window, before it had enough evidence) are the outage's too: they are replayed
+ * the same way and wait with the backlog. A message that can never be processed is left alone.
+ */
+export async function parkRecentVictims(
+  db: Database,
+  runner: SagaRunner,
+  step: Step,
+  windowMs: number,
+): Promise<number> {
+  const { rows } = await db.raw<{ rows: Array<{ saga_id: string; since: string }> }>(
+    `SELECT saga_id, stuck_since::text AS since FROM sagas
+     WHERE status = 'STUCK' AND step = ? AND stuck_since >= now() - make_interval(secs => ?)
+       AND coalesce(reason ->> 'code', '') <> 'POISON'`,
+    [step, windowMs / 1000],
+  );
+  if (rows.length === 0) return 0;
+  const reason = `step ${step} paused by its circuit breaker`;
+  const events: SagaEvent[] = rows.map(({ saga_id, since }) => ({
+    sagaId: saga_id,
+    messageId: `breaker-replay:${saga_id}:${since}`,
+    event: { type: 'operator.replay', data: { actor: BREAKER_ACTOR, reason } },
+    annotations: [{ type: 'STEP_PAUSED', step, actor: BREAKER_ACTOR, reason }],
+  }));
+  const outcomes = await runner.handle(events);
+  return outcomes.filter((o) => o === 'applied').length;
 }

@@ -30,6 +30,8 @@ export interface StepBreakersOptions extends BreakerSettings {
   now?: () => number;
   random?: () => number;
   onChange?: (step: Step, change: BreakerChange, actor: string) => void;
+  /** After this coordinator opened a step's breaker (e.g. to park the sagas it just lost). */
+  onOpened?: (step: Step) => Promise<void>;
   onError?: (error: unknown) => void;
 }
 
@@ -224,6 +226,7 @@ export class StepBreakers {
     if (written) this.options.onChange?.(step, change, actor);
     // Whether written or overtaken, what is stored now is what counts.
     await this.refresh();
+    if (written && change.to === 'open') await this.options.onOpened?.(step);
   }
 
   private now(): number {
