@@ -29,7 +29,9 @@ export type Command =
   | { kind: 'faults' }
   // The rule keeps the API's field names, so it is sent as it is.
   | { kind: 'faults-add'; rule: FaultRuleRequest }
-  | { kind: 'faults-clear'; id?: string };
+  | { kind: 'faults-clear'; id?: string }
+  | { kind: 'steps' }
+  | { kind: 'steps-pause' | 'steps-resume'; step: Step; reason?: string; actor?: string };
 
 export interface Settings {
   url: string;

@@ -11,6 +11,7 @@ import { Choose, USAGE, refuse } from './program-common';
 import { addDlqCommands } from './program-dlq';
 import { addFaultCommands } from './program-faults';
 import { addSagaCommands } from './program-sagas';
+import { addStepCommands } from './program-steps';
 
 export type Parsed =
   { kind: 'run'; command: Command; settings: Settings } | { kind: 'exit'; code: number };
@@ -65,6 +66,7 @@ function buildProgram(io: CliIo, choose: Choose): Program {
   addSagaCommands(program, choose);
   addDlqCommands(program, choose);
   addFaultCommands(program, choose);
+  addStepCommands(program, choose);
   return program;
 }
 

@@ -13,6 +13,7 @@ import {
   renderFaults,
 } from './render-faults';
 import { StuckAnswer, renderStuck } from './render-sagas';
+import { StepAnswer, describeStep, renderSteps } from './render-steps';
 import { SimpleCommand } from './requests';
 import { View } from './view';
 
@@ -30,5 +31,10 @@ export function renderAnswer(command: SimpleCommand, body: unknown, view: View):
       return describeAddedRule(body as FaultRule, view);
     case 'faults-clear':
       return describeCleared(body as FaultsClearAnswer);
+    case 'steps':
+      return renderSteps(body as { steps: StepAnswer[] }, view);
+    case 'steps-pause':
+    case 'steps-resume':
+      return describeStep(body as StepAnswer, view);
   }
 }

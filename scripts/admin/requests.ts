@@ -13,7 +13,18 @@ export interface ApiRequest {
 /** The commands that are one request and its answer; the others are composed in run-*.ts. */
 export type SimpleCommand = Extract<
   Command,
-  { kind: 'stuck' | 'dlq' | 'dlq-purge' | 'faults' | 'faults-add' | 'faults-clear' }
+  {
+    kind:
+      | 'stuck'
+      | 'dlq'
+      | 'dlq-purge'
+      | 'faults'
+      | 'faults-add'
+      | 'faults-clear'
+      | 'steps'
+      | 'steps-pause'
+      | 'steps-resume';
+  }
 >;
 
 export function simpleRequest(command: SimpleCommand): ApiRequest {
@@ -30,6 +41,14 @@ export function simpleRequest(command: SimpleCommand): ApiRequest {
       return { method: 'POST', path: '/admin/faults', body: { ...command.rule } };
     case 'faults-clear':
       return { method: 'DELETE', path: withQuery('/admin/faults', { id: command.id }) };
+    case 'steps':
+      return { method: 'GET', path: '/admin/steps' };
+    case 'steps-pause':
+    case 'steps-resume': {
+      const action = command.kind === 'steps-pause' ? 'pause' : 'resume';
+      const who = defined({ reason: command.reason, actor: command.actor }) as JsonBody;
+      return { method: 'POST', path: `/admin/steps/${segment(command.step)}/${action}`, body: who };
+    }
   }
 }
 

@@ -84,7 +84,7 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
     const dispatcher = new OutboxDispatcher(db, publisher, {
       holds: (key) => second.heldRoutingKeys().includes(key),
     });
-    const sagas = [];
+    const sagas: string[] = [];
     for (let i = 0; i < 6; i += 1) sagas.push(await submitThrough(dispatcher));
     const relay = new OutboxRelay(db, publisher, {
       graceMs: 0,
