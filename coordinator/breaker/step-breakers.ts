@@ -49,7 +49,8 @@ const SYSTEM_ACTOR = 'circuit-breaker';
 export class StepBreakers {
   private readonly policies = new Map<Step, StepBreakerPolicy>();
   private rows = new Map<string, StepBreakerRow>();
-  private readonly probesSent = new Map<Step, number>();
+  /** Probes released in the half-open spell that began at `since` (its changed_at). */
+  private readonly probesSent = new Map<Step, { since: number; sent: number }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
@@ -164,10 +165,7 @@ export class StepBreakers {
     for (const step of steps) {
       const row = this.rows.get(step);
       const policy = this.policies.get(step)!;
-      if (row && row.state !== policy.state) {
-        if (row.state === 'half_open') this.probesSent.set(step, 0);
-        policy.adopt(row.state, row.changed_at.getTime());
-      }
+      if (row && row.state !== policy.state) policy.adopt(row.state, row.changed_at.getTime());
     }
   }
 
@@ -175,13 +173,16 @@ export class StepBreakers {
     const state = this.stateOf(step);
     const release = { step, routingKey: queues[step], stepTimeoutMs: this.options.stepTimeoutMs };
     if (state === 'half_open') {
-      const sent = this.probesSent.get(step) ?? 0;
+      // Each half-open spell gets its own probes, however the step got there.
+      const since = this.rows.get(step)!.changed_at.getTime();
+      const spell = this.probesSent.get(step);
+      const sent = spell?.since === since ? spell.sent : 0;
       if (sent >= this.options.probes) return;
       const count = await releaseHeld(this.db, this.publisher, {
         ...release,
         limit: this.options.probes - sent,
       });
-      this.probesSent.set(step, sent + count);
+      this.probesSent.set(step, { since, sent: sent + count });
     } else if (state === 'releasing') {
       const perRun = (this.options.releasePerSecond * (this.options.intervalMs ?? 250)) / 1000;
       const limit = Math.max(1, Math.round(perRun));

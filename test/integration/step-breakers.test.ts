@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
-import { queues } from '../../lib/messaging/topology';
+import { exchanges, queues } from '../../lib/messaging/topology';
 import { StepBreakers } from '../../coordinator/breaker/step-breakers';
 import { OrderIntake } from '../../coordinator/order-intake';
 import { OutboxDispatcher } from '../../coordinator/outbox-dispatcher';
@@ -23,13 +23,13 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
   let publisher: ConfirmPublisher;
   let payments: Awaited<ReturnType<typeof collect>>;
 
-  const breakersOf = (overrides: { minOutcomes?: number } = {}) =>
+  const breakersOf = (overrides: { minOutcomes?: number; openMs?: number } = {}) =>
     new StepBreakers(db, publisher, {
       enabled: true,
       failureRate: 0.5,
       minOutcomes: overrides.minOutcomes ?? 20,
       windowMs: 10_000,
-      openMs: 60_000,
+      openMs: overrides.openMs ?? 60_000,
       probes: 3,
       releasePerSecond: 4,
       intervalMs: 250,
@@ -158,6 +158,64 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
         return first.stateOf('payment');
       },
       (state) => state === 'closed',
+    );
+  });
+
+  it('given a probe fails, when the step is half-open again, then a fresh set of probes goes out, and their success releases the rest', async () => {
+    const marker = randomUUID();
+    await db('outbox').insert(
+      Array.from({ length: 10 }, (_, i) => ({
+        message_id: `${marker}-${i}`,
+        exchange: exchanges.commands,
+        routing_key: queues.payment,
+        type: 'payment.authorize',
+        body: JSON.stringify({ saga_id: randomUUID(), marker }),
+        headers: {},
+      })),
+    );
+    const breakers = breakersOf({ minOutcomes: 2, openMs: 50 });
+    const sent = () =>
+      payments.received.filter((m) => m.content.toString().includes(marker)).length;
+    const until = (state: string) =>
+      waitFor(
+        `the payment breaker to be ${state}`,
+        async () => {
+          await breakers.runOnce();
+          return breakers.stateOf('payment');
+        },
+        (seen) => seen === state,
+        { timeoutMs: 5_000, intervalMs: 20 },
+      );
+    await breakers.refresh();
+    await breakers.observe([
+      { step: 'payment', outcome: 'failure' },
+      { step: 'payment', outcome: 'failure' },
+    ]);
+    expect(breakers.stateOf('payment')).to.equal('open');
+
+    await until('half_open');
+    await waitFor(
+      '3 probes',
+      async () => sent(),
+      (n) => n === 3,
+    );
+    await breakers.observe([{ step: 'payment', outcome: 'failure' }]);
+    expect(breakers.stateOf('payment')).to.equal('open');
+    await until('half_open');
+    await waitFor(
+      '3 more probes',
+      async () => sent(),
+      (n) => n === 6,
+    );
+
+    await breakers.observe(
+      [1, 2, 3].map(() => ({ step: 'payment' as const, outcome: 'success' as const })),
+    );
+    await until('closed');
+    await waitFor(
+      'every held command',
+      async () => sent(),
+      (n) => n === 10,
     );
   });
 });
