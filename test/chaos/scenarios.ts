@@ -143,6 +143,7 @@ export const scenarios: Scenario[] = [
     name: 'payment-outage',
     description:
       'error rule at 100 % on payment, then cleared; the circuit breaker holds and releases the backlog',
+    settings: { CIRCUIT_BREAKER: 'on' },
     expectAllCompleted: true,
     proof: ({ retries }, facts) =>
       retries > 0 && (facts.paused ?? 0) > 0 ? undefined : 'the payment step never paused',

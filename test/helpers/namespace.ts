@@ -62,6 +62,9 @@ export async function createNamespace(
     PREFETCH_COUNT: '64',
     LOG_LEVEL: 'warn',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // Off unless a test is about it: tests that fail many orders on purpose expect each one
+    // to go STUCK on its own, not to be held behind an open breaker.
+    CIRCUIT_BREAKER: 'off',
     ...overrides,
   };
   const config = loadConfig(env);
