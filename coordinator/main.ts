@@ -16,7 +16,6 @@ import { registerBreakerMetrics } from './breaker/metrics';
 import { StepBreakers } from './breaker/step-breakers';
 import { parkRecentVictims } from './breaker/parked-dead-letters';
 import { adminRoutes } from './http/admin';
-import { stepRoutes } from './http/admin-steps';
 import { consoleRoutes } from './http/console';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
@@ -168,9 +167,9 @@ void runService<Coordinator>({
           actions,
           deadLetters,
           faultRules,
+          breakers,
         }),
-      )
-      .use(stepRoutes({ db, breakers })),
+      ),
   async start(
     { relay, dispatcher, waiters, runner, faultRules, metrics, breakers },
     { config, logger, broker, db, registry },

@@ -1,6 +1,6 @@
 /**
  * The admin API, behind the admin token: STUCK sagas, replay and cancel, dead letters, runtime
- * fault rules. Action bodies are optional, but a body that is present must be JSON.
+ * fault rules, the step breakers. Action bodies are optional, but a body that is present must be JSON.
  */
 import { Request, Response, Router } from 'express';
 import { Database } from '../../lib/db';
@@ -28,6 +28,8 @@ import { actionRequest } from './admin-actor';
 import { requireAdminToken } from './admin-auth';
 import { deadLetterRoutes } from './admin-dead-letters';
 import { faultRoutes } from './admin-faults';
+import { stepRoutes } from './admin-steps';
+import { StepBreakers } from '../breaker/step-breakers';
 
 const stuckQuery = compileTextValidator<StuckSagasQuery>(stuckSagasQuerySchema);
 const actionQuery = compileTextValidator<ActionQuery>(actionQuerySchema);
@@ -44,6 +46,7 @@ export interface AdminRoutesOptions {
   actions: OperatorActions;
   deadLetters: DeadLetterAdmin;
   faultRules: FaultRules;
+  breakers: StepBreakers;
 }
 
 export function adminRoutes(options: AdminRoutesOptions): Router {
@@ -95,6 +98,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
 
   router.use(deadLetterRoutes(options));
   router.use(faultRoutes(options));
+  router.use(stepRoutes(options));
   return router;
 }
 

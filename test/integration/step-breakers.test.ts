@@ -1,10 +1,17 @@
 import { expect } from 'chai';
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { exchanges, queues } from '../../lib/messaging/topology';
 import { StepBreakers } from '../../coordinator/breaker/step-breakers';
+import { stepRoutes } from '../../coordinator/http/admin-steps';
+import { parseJson } from '../../lib/http/json-body';
+import { problemHandler } from '../../lib/http/problem';
+import { request } from '../helpers/api';
 import { OrderIntake } from '../../coordinator/order-intake';
 import { OutboxDispatcher } from '../../coordinator/outbox-dispatcher';
 import { OutboxRelay } from '../../coordinator/outbox-relay';
@@ -217,5 +224,44 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
       async () => sent(),
       (n) => n === 10,
     );
+  });
+
+  it('given the admin step routes, when an operator pauses and resumes shipping over HTTP, then the answers show who did it and an unknown step is a 404', async () => {
+    const breakers = breakersOf();
+    const app = express()
+      .use(parseJson('1mb'))
+      .use(stepRoutes({ db, breakers }))
+      .use(problemHandler(() => undefined));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const paused = await request<{ state: string; actor: string; reason: string }>(
+        `${api}/admin/steps/shipping/pause`,
+        { body: { actor: 'ops', reason: 'carrier maintenance' } },
+      );
+      expect(paused.status).to.equal(200);
+      expect(paused.body).to.include({
+        step: 'shipping',
+        state: 'paused',
+        actor: 'ops',
+        reason: 'carrier maintenance',
+      });
+      const listed = await request<{ steps: Array<{ step: string; state: string }> }>(
+        `${api}/admin/steps`,
+      );
+      expect(listed.body.steps.map((s) => [s.step, s.state])).to.deep.equal([
+        ['payment', 'closed'],
+        ['inventory', 'closed'],
+        ['shipping', 'paused'],
+      ]);
+      const resumed = await request(`${api}/admin/steps/shipping/resume`, { method: 'POST' });
+      expect(resumed.body).to.include({ state: 'releasing', actor: 'admin' });
+      const unknown = await request(`${api}/admin/steps/billing/pause`, { method: 'POST' });
+      expect(unknown.status).to.equal(404);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
