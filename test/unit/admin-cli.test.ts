@@ -684,6 +684,76 @@ describe('admin CLI', () => {
     });
   });
 
+  describe('step breakers', () => {
+    const step = (overrides: Record<string, unknown> = {}) => ({
+      step: 'payment',
+      state: 'closed',
+      failure_rate: null,
+      actor: null,
+      reason: null,
+      changed_at: null,
+      held_commands: 0,
+      ...overrides,
+    });
+
+    it('given a paused step, when the steps are listed, then each shows its state and held commands', async () => {
+      // Arrange
+      api()
+        .get('/admin/steps')
+        .reply(200, {
+          steps: [
+            step({
+              state: 'open',
+              failure_rate: 0.75,
+              actor: 'circuit-breaker',
+              reason: 'failure rate 75 %',
+              changed_at: '2024-01-01T00:00:00.000Z',
+              held_commands: 12,
+            }),
+            step({ step: 'inventory' }),
+          ],
+        });
+
+      // Act
+      const { code, out } = await run(['steps']);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out.split('\n')[0]).to.match(/^STEP +STATE +FAILURE RATE +HELD +BY +REASON +SINCE$/);
+      expect(out).to.match(/payment +open +75 % +12 +circuit-breaker +failure rate 75 %/);
+      expect(out).to.match(/inventory +closed +- +0 +- +- +-/);
+    });
+
+    it('given a reason and an actor, when a step is paused, then they are posted and the new state shown', async () => {
+      // Arrange
+      api()
+        .post('/admin/steps/payment/pause', { reason: 'provider maintenance', actor: 'ops' })
+        .reply(200, step({ state: 'paused', actor: 'ops', reason: 'provider maintenance' }));
+
+      // Act
+      const { code, out } = await run([
+        'steps',
+        'pause',
+        'payment',
+        '--reason',
+        'provider maintenance',
+        '--actor',
+        'ops',
+      ]);
+
+      // Assert
+      expect(code).to.equal(0);
+      expect(out).to.match(/payment +paused/);
+    });
+
+    it('given an unknown step, when it is resumed, then it is a usage error and nothing is sent', async () => {
+      const { code, err } = await run(['steps', 'resume', 'billing']);
+
+      expect(code).to.equal(2);
+      expect(err).to.include('billing');
+    });
+  });
+
   describe('fault rules', () => {
     it('given every option, when a rule is added, then it is posted with the API field names and shown', async () => {
       // Arrange
