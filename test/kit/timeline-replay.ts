@@ -41,9 +41,12 @@ export interface ReplayResult {
   finalStatus: string;
 }
 
+const breakerNotes = ['STEP_PAUSED', 'STEP_RESUMED'];
+
 export function replayTimeline(recorded: RecordedSaga): ReplayResult {
   const { saga } = recorded;
-  const entries = recorded.timeline;
+  // The circuit breaker's notes are the runner's, written beside decisions, never by one.
+  const entries = recorded.timeline.filter((e) => !breakerNotes.includes(e.type));
   const differences: string[] = [];
   const first = startSaga({
     sagaId: saga.saga_id,
