@@ -56,6 +56,8 @@ const typeTones: Record<string, Tone> = {
   SAGA_STUCK: 'danger',
   ADMIN_REPLAY: 'operator',
   ADMIN_CANCEL: 'operator',
+  STEP_PAUSED: 'warning',
+  STEP_RESUMED: 'info',
 };
 
 export const isCompensationCommand = (command: string | undefined): boolean =>
@@ -114,6 +116,10 @@ export function summarize(event: TimelineEvent): string {
       return 'completed';
     case 'SAGA_CANCELLED':
       return 'cancelled';
+    case 'STEP_PAUSED':
+      return `${event.step ?? 'step'} paused by its circuit breaker: the command waits`;
+    case 'STEP_RESUMED':
+      return `${event.step ?? 'step'} resumed: the held command went out`;
     default:
       return event.step ?? '';
   }
