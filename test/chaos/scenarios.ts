@@ -1,7 +1,7 @@
 /**
  * The chaos scenarios. Each one runs load against a fresh system, hurts it in its own way while
  * the load is in flight, and may state what the end must look like beyond the invariants (the
- * payment outage must end with every order COMPLETED after the bulk replay).
+ * payment outage must end with every order COMPLETED: held by the breaker, or bulk-replayed).
  */
 import { System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
