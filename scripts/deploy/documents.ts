@@ -21,7 +21,7 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** Parses every document of a YAML text; a syntax error or a non-object document throws. */
 export function parseDocuments(text: string, file: string): ManifestDocument[] {
-  return parseAllDocuments(text).flatMap((document, index) => {
+  return parseAllDocuments(text, { merge: true }).flatMap((document, index) => {
     if (document.errors.length > 0) {
       throw new Error(`${file}: ${document.errors.map((e) => e.message).join('; ')}`);
     }
