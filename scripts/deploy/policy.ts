@@ -44,14 +44,27 @@ function containerProblems(workload: Workload, container: JsonObject): string[] 
   return problems;
 }
 
+/** Pod-level settings of the restricted Pod Security profile that the image cannot carry. */
+function podProblems(workload: Workload): string[] {
+  const where = `${workload.document.source}: ${workload.kind} ${workload.name}`;
+  const security = at(workload.podSpec, 'securityContext');
+  const user = at(security, 'runAsUser');
+  return [
+    // The image names its user (`node`); only a numeric id lets the kubelet prove it is not root.
+    ...(at(security, 'runAsNonRoot') === true && typeof user === 'number' && user > 0
+      ? []
+      : [`${where}: may run as root (runAsNonRoot and a non-zero runAsUser are needed)`]),
+    ...(at(security, 'seccompProfile', 'type') === 'RuntimeDefault'
+      ? []
+      : [`${where}: no RuntimeDefault seccomp profile`]),
+  ];
+}
+
 const leastPrivilege: Check = (documents) =>
-  workloadsOf(documents).flatMap((workload) => {
-    const nonRoot = at(workload.podSpec, 'securityContext', 'runAsNonRoot') === true;
-    return [
-      ...(nonRoot ? [] : [`${workload.document.source}: ${workload.name} may run as root`]),
-      ...workload.containers.flatMap((container) => containerProblems(workload, container)),
-    ];
-  });
+  workloadsOf(documents).flatMap((workload) => [
+    ...podProblems(workload),
+    ...workload.containers.flatMap((container) => containerProblems(workload, container)),
+  ]);
 
 function probeProblems(workload: Workload): string[] {
   const where = `${workload.document.source}: Deployment ${workload.name}`;

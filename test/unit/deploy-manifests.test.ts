@@ -88,6 +88,19 @@ describe('deployment manifests — k8s/', () => {
     ]);
   });
 
+  it('given a pod without a numeric user or seccomp profile, when validated, then both are reported', async () => {
+    const documents = manifestsWith('Job', 'order-saga-provision', (body) => {
+      const security = at(body, 'spec', 'template', 'spec', 'securityContext') as JsonObject;
+      delete security.runAsUser;
+      delete security.seccompProfile;
+    });
+    const where = 'provision-job.yaml#0: Job order-saga-provision';
+    expect(await validateDocuments(documents)).to.include.members([
+      `${where}: may run as root (runAsNonRoot and a non-zero runAsUser are needed)`,
+      `${where}: no RuntimeDefault seccomp profile`,
+    ]);
+  });
+
   it('given a single coordinator, when validated, then two replicas are wanted', async () => {
     const documents = manifestsWith('Deployment', 'coordinator', (body) => {
       (body.spec as JsonObject).replicas = 1;
