@@ -14,6 +14,7 @@ import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
 import { adminRoutes } from './http/admin';
 import { consoleRoutes } from './http/console';
+import { coordinatorDocument } from './http/openapi';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
@@ -124,6 +125,7 @@ void runService<Coordinator>({
   database: (config) => config.postgres.databases.orders,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
+  document: coordinatorDocument,
   routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
     Router()
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))

@@ -15,6 +15,7 @@ import { accessLog } from './access-log';
 import { Config, ConfigError, loadConfig, portVariables } from './config';
 import { Database, checkDatabase, createDatabase } from './db';
 import { exitCodes } from './exit-codes';
+import { docsRouter } from './http/docs';
 import { opsRouter } from './http/ops';
 import { problemHandler, routeNotFound, sendProblem } from './http/problem';
 import { isPortInUse, listen } from './listen';
@@ -48,6 +49,8 @@ export interface ServiceDefinition<TParts> {
   migrationsDirectory: string;
   create(context: ServiceContext): TParts;
   routes(parts: TParts, context: ServiceContext): Router;
+  /** The OpenAPI document of the service's HTTP API, served at /openapi.json and /docs. */
+  document(): object;
   /**
    * Requests answered before the Express app, ready or not (e.g. a simulator standing for a
    * remote system, which should cost no more than one would).
@@ -102,6 +105,8 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   app.use(
     opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
   );
+  // The reference needs neither database nor broker: readable while the service starts.
+  app.use(docsRouter(definition.document()));
   app.use((_req, res, next) => {
     if (ready) return next();
     sendProblem(res, { status: 503, title: 'Service Unavailable', detail: 'starting' });

@@ -3,7 +3,7 @@ import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { seedEmptyStock } from './catalog';
 import { inventoryHandler } from './handlers';
-import { inventoryRoutes } from './routes';
+import { inventoryApi, inventoryRoutes } from './routes';
 
 runWorker({
   name: 'inventory',
@@ -13,6 +13,7 @@ runWorker({
   migrationsDirectory: path.join(__dirname, '../../migrations/inventory'),
   handler: () => inventoryHandler(),
   routes: ({ db }) => inventoryRoutes(db),
+  api: inventoryApi,
   async prepare({ db, logger }) {
     if (await seedEmptyStock(db)) logger.info('stock seeded', { catalog: 'default' });
   },

@@ -4,7 +4,7 @@ import { runWorker } from '../runtime/service';
 import { paymentHandler } from './handlers';
 import { httpPaymentProvider } from './provider';
 import { providerSimulator } from './provider-simulator';
-import { paymentRoutes } from './routes';
+import { paymentApi, paymentRoutes } from './routes';
 
 runWorker({
   name: 'payment',
@@ -14,5 +14,6 @@ runWorker({
   migrationsDirectory: path.join(__dirname, '../../migrations/payments'),
   handler: ({ db, config }) => paymentHandler(db, httpPaymentProvider(config.paymentProviderUrl)),
   routes: ({ db }) => paymentRoutes(db),
+  api: paymentApi,
   rawRoutes: ({ config }) => providerSimulator(config.paymentMaxAmount),
 });

@@ -8,6 +8,7 @@ import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
 import { FaultRuleListener } from './fault-rules';
 import { workerMetrics } from './metrics';
+import { WorkerApi, workerDocument } from './openapi';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
 
@@ -19,6 +20,8 @@ export interface WorkerDefinition<TPrepared> {
   migrationsDirectory: string;
   handler(context: ServiceContext): CommandHandler<TPrepared>;
   routes(context: ServiceContext): Router;
+  /** What its routes take and answer, published at /openapi.json and /docs. */
+  api: WorkerApi;
   /** Requests answered before the worker's Express app (e.g. a simulator of a remote system). */
   rawRoutes?(context: ServiceContext): RawRoute;
   prepare?(context: ServiceContext): Promise<void>;
@@ -35,6 +38,7 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       routes: definition.routes(context),
     }),
     routes: ({ routes }) => routes,
+    document: () => workerDocument(definition.api),
     ...(definition.rawRoutes
       ? { rawRoutes: (_parts, context) => definition.rawRoutes!(context) }
       : {}),
