@@ -105,7 +105,8 @@ describe('OpenAPI conformance check', () => {
   it('given a body off its schema, then it fails with the schema error', () => {
     expect(() => check(json(200, { ...order, status: 'LOST' }))).to.throw(/must be equal to one/);
     expect(() => check(json(200, { ...order, extra: 1 }))).to.throw(/additional properties/);
-    const { saga_id: _omitted, ...partial } = order;
+    const partial: Partial<typeof order> = { ...order };
+    delete partial.saga_id;
     expect(() => check(json(200, partial))).to.throw(/saga_id/);
   });
 
