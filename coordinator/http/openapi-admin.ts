@@ -1,5 +1,5 @@
 /** The admin API in the coordinator's OpenAPI document: sagas, dead letters, fault rules. */
-import { Answer, Operation, problem } from '../../lib/http/openapi';
+import { Answer, Operation, invalidRequest, problem } from '../../lib/http/openapi';
 import {
   actionQuerySchema,
   bulkReplayBodySchema,
@@ -27,8 +27,6 @@ import {
   faultListQuerySchema,
   faultRuleRequestSchema,
 } from '../../sagas/contracts/http/fault-rules';
-
-const invalid = problem('The query or body is invalid; `errors` lists every problem');
 
 /** Every admin route answers these besides its own. */
 const guarded = (responses: Record<number, Answer>): Record<number, Answer> => ({
@@ -58,12 +56,12 @@ const sagaActions: Operation[] = (['replay', 'cancel'] as const).map((action) =>
         ? "Re-send the current step's command (same command id) and resume"
         : 'Compensate what was done and end CANCELLED (STUCK or in-flight sagas)',
     description: dryRun,
-    path_parameters: sagaActionPathSchema,
+    pathParameters: sagaActionPathSchema,
     query: actionQuerySchema,
     body: { schema: sagaActionBodySchema, required: false },
     responses: {
       200: { description: 'Applied, or the dry run', schema: actionResultSchema },
-      400: invalid,
+      400: invalidRequest,
       404: problem('No such saga'),
       409: problem('Not allowed in the saga’s state (e.g. a terminal saga)'),
     },
@@ -80,7 +78,7 @@ export const adminOperations: Operation[] = [
     query: stuckSagasQuerySchema,
     responses: {
       200: { description: 'A page, longest stuck first', schema: stuckSagaListSchema },
-      400: invalid,
+      400: invalidRequest,
     },
   }),
   admin({
@@ -94,7 +92,7 @@ export const adminOperations: Operation[] = [
     body: { schema: bulkReplayBodySchema, required: false },
     responses: {
       200: { description: 'What was replayed', schema: bulkReplayResultSchema },
-      400: invalid,
+      400: invalidRequest,
     },
   }),
   ...sagaActions,
@@ -107,7 +105,7 @@ export const adminOperations: Operation[] = [
     query: deadLetterListQuerySchema,
     responses: {
       200: { description: 'Each queue with its first messages', schema: deadLetterListSchema },
-      400: invalid,
+      400: invalidRequest,
       503: brokerDown,
     },
   }),
@@ -119,12 +117,12 @@ export const adminOperations: Operation[] = [
     summary: 'Send dead letters back to their origin queue; their sagas resume',
     description:
       'The listed `message_ids`, or every message without a body. A message leaves the dead-letter queue only once its republish is confirmed.',
-    path_parameters: deadLetterPathSchema,
+    pathParameters: deadLetterPathSchema,
     query: noQuerySchema,
     body: { schema: deadLetterReplayBodySchema, required: false },
     responses: {
       200: { description: 'What was replayed', schema: deadLetterReplayResultSchema },
-      400: invalid,
+      400: invalidRequest,
       404: problem('No such dead-letter queue'),
       503: brokerDown,
     },
@@ -135,11 +133,11 @@ export const adminOperations: Operation[] = [
     operationId: 'purgeDeadLetters',
     tag: 'dead letters',
     summary: 'Purge a dead-letter queue',
-    path_parameters: deadLetterPathSchema,
+    pathParameters: deadLetterPathSchema,
     query: noQuerySchema,
     responses: {
       200: { description: 'How many were purged', schema: deadLetterPurgeResultSchema },
-      400: invalid,
+      400: invalidRequest,
       404: problem('No such dead-letter queue'),
       503: brokerDown,
     },
@@ -151,7 +149,10 @@ export const adminOperations: Operation[] = [
     tag: 'faults',
     summary: 'The runtime failure-injection rules in force',
     query: faultListQuerySchema,
-    responses: { 200: { description: 'The rules', schema: faultRuleListSchema }, 400: invalid },
+    responses: {
+      200: { description: 'The rules', schema: faultRuleListSchema },
+      400: invalidRequest,
+    },
   }),
   admin({
     method: 'post',
@@ -163,7 +164,7 @@ export const adminOperations: Operation[] = [
     body: { schema: faultRuleRequestSchema, required: true },
     responses: {
       201: { description: 'The rule as stored', schema: faultRuleSchema },
-      400: invalid,
+      400: invalidRequest,
       409: problem('FAULT_INJECTION is off'),
     },
   }),
@@ -176,7 +177,7 @@ export const adminOperations: Operation[] = [
     query: faultDeleteQuerySchema,
     responses: {
       200: { description: 'How many went', schema: faultRuleRemovedSchema },
-      400: invalid,
+      400: invalidRequest,
     },
   }),
 ];

@@ -2,7 +2,7 @@
  * The coordinator's OpenAPI 3.1 document: every route of the order, saga and admin APIs,
  * described with the very schemas the routes validate with (sagas/contracts/http).
  */
-import { Operation, buildDocument, problem } from '../../lib/http/openapi';
+import { Operation, buildDocument, invalidRequest, problem } from '../../lib/http/openapi';
 import { opsOperations, opsTag } from '../../lib/http/ops-openapi';
 import {
   orderAcceptedSchema,
@@ -23,7 +23,6 @@ import {
 } from '../../sagas/contracts/http/orders';
 import { adminOperations } from './openapi-admin';
 
-const invalid = problem('The query or body is invalid; `errors` lists every problem');
 const noOrder = problem('No such order');
 const preferenceApplied = {
   'Preference-Applied': {
@@ -68,7 +67,7 @@ const orderOperations: Operation[] = [
         schema: orderAcceptedSchema,
         headers: { Location: { description: '/orders/{order_id}', schema: { type: 'string' } } },
       },
-      400: invalid,
+      400: invalidRequest,
       409: problem('The order_id exists with a different body'),
       413: problem('The body is over 64 KiB'),
       415: problem('The body is not JSON'),
@@ -81,7 +80,7 @@ const orderOperations: Operation[] = [
     tag: 'orders',
     summary: 'List orders, newest first, with filters and a cursor',
     query: orderListQuerySchema,
-    responses: { 200: { description: 'A page', schema: orderListSchema }, 400: invalid },
+    responses: { 200: { description: 'A page', schema: orderListSchema }, 400: invalidRequest },
   },
   {
     method: 'get',
@@ -89,11 +88,11 @@ const orderOperations: Operation[] = [
     operationId: 'getOrder',
     tag: 'orders',
     summary: 'Read an order; `wait` holds the request until it settles',
-    path_parameters: orderPathSchema,
+    pathParameters: orderPathSchema,
     query: orderReadQuerySchema,
     responses: {
       200: { description: 'The order', schema: orderViewSchema },
-      400: invalid,
+      400: invalidRequest,
       404: noOrder,
     },
   },
@@ -105,7 +104,10 @@ const orderOperations: Operation[] = [
     operationId: 'countSagas',
     tag: 'sagas',
     summary: 'How many sagas are in each status right now',
-    responses: { 200: { description: 'The counts', schema: sagaCountsSchema }, 400: invalid },
+    responses: {
+      200: { description: 'The counts', schema: sagaCountsSchema },
+      400: invalidRequest,
+    },
   },
   {
     method: 'get',
@@ -113,10 +115,10 @@ const orderOperations: Operation[] = [
     operationId: 'getSaga',
     tag: 'sagas',
     summary: 'The saga behind an order: definition version, machine state, deadline',
-    path_parameters: sagaPathSchema,
+    pathParameters: sagaPathSchema,
     responses: {
       200: { description: 'The saga', schema: sagaDetailsSchema },
-      400: invalid,
+      400: invalidRequest,
       404: problem('No such saga'),
     },
   },
@@ -125,7 +127,7 @@ const orderOperations: Operation[] = [
 function timelineOperation(
   path: string,
   operationId: string,
-  pathParameters: Operation['path_parameters'],
+  pathParameters: Operation['pathParameters'],
 ): Operation {
   return {
     method: 'get',
@@ -135,11 +137,11 @@ function timelineOperation(
     summary: 'The saga timeline; `after` and `wait` follow a running saga',
     description:
       'Every entry of the saga history in order. With `after=N` only the entries with a larger `seq`; with `wait=S` as well, the request is held until there are some or S seconds pass.',
-    path_parameters: pathParameters,
+    pathParameters: pathParameters,
     query: timelineQuerySchema,
     responses: {
       200: { description: 'The timeline', schema: timelineSchema },
-      400: invalid,
+      400: invalidRequest,
       404: problem('No such order or saga'),
     },
   };

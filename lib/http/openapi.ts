@@ -26,6 +26,8 @@ export interface Answer {
 }
 
 export interface Operation {
+  /** Answers before the ready gate: it never gives the 503 of a service still starting. */
+  ungated?: boolean;
   method: 'get' | 'post' | 'put' | 'delete';
   /** An OpenAPI path template: `/orders/{order_id}`. */
   path: string;
@@ -33,7 +35,7 @@ export interface Operation {
   tag: string;
   summary: string;
   description?: string;
-  path_parameters?: ParameterSchema;
+  pathParameters?: ParameterSchema;
   query?: ParameterSchema;
   headers?: Array<{ name: string; description: string; schema: JsonSchema }>;
   body?: { schema: JsonSchema; required: boolean; contentType?: string };
@@ -52,6 +54,15 @@ export interface DocumentInfo {
 
 /** Problem answers by status, so routes list the errors they give without repeating the shape. */
 export const problem = (description: string): Answer => ({ description, schema: problemSchema });
+
+/** A query string or body that fails its schema. */
+export const invalidRequest = problem('The query or body is invalid; `errors` lists every problem');
+
+/**
+ * Every route of a service's own API answers 503 while the service starts or a backing service
+ * reconnects (the health and reference routes answer before that gate).
+ */
+const unavailable = problem('Starting, or a backing service is reconnecting: retry shortly');
 
 export function buildDocument(info: DocumentInfo, operations: readonly Operation[]): object {
   const paths: Record<string, Record<string, object>> = {};
@@ -83,7 +94,7 @@ export function buildDocument(info: DocumentInfo, operations: readonly Operation
 
 function describeOperation(operation: Operation): object {
   const parameters = [
-    ...parametersOf(operation.path_parameters, 'path'),
+    ...parametersOf(operation.pathParameters, 'path'),
     ...parametersOf(operation.query, 'query'),
     ...(operation.headers ?? []).map(({ name, description, schema }) => ({
       name,
@@ -108,10 +119,10 @@ function describeOperation(operation: Operation): object {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, answer]) => [
-        status,
-        describeAnswer(Number(status), answer),
-      ]),
+      Object.entries({
+        ...(operation.ungated ? {} : { 503: unavailable }),
+        ...operation.responses,
+      }).map(([status, answer]) => [status, describeAnswer(Number(status), answer)]),
     ),
     ...(operation.admin ? { security: [{ adminToken: [] }] } : {}),
   };

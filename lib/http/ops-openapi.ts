@@ -44,6 +44,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/health',
     operationId: 'getHealth',
     tag,
+    ungated: true,
     summary: 'Liveness: the process is up',
     responses: { 200: { description: 'The process answers', schema: statusOk } },
   },
@@ -52,6 +53,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/health/ready',
     operationId: 'getReadiness',
     tag,
+    ungated: true,
     summary: 'Readiness: migrations, topology and consumers are done and both connections are up',
     responses: {
       200: { description: 'Ready to serve', schema: ready },
@@ -63,6 +65,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/health/db',
     operationId: 'getDatabaseHealth',
     tag,
+    ungated: true,
     summary: "The service's PostgreSQL database answers",
     responses: {
       200: { description: 'Reachable', schema: statusOk },
@@ -74,6 +77,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/health/queue',
     operationId: 'getBrokerHealth',
     tag,
+    ungated: true,
     summary: 'The service is connected to RabbitMQ',
     responses: {
       200: { description: 'Connected', schema: statusOk },
@@ -85,6 +89,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/metrics',
     operationId: 'getMetrics',
     tag,
+    ungated: true,
     summary: 'Prometheus metrics (text exposition format)',
     responses: { 200: { description: 'The metrics', schema: text, contentType: 'text/plain' } },
   },
@@ -93,6 +98,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/openapi.json',
     operationId: 'getOpenApiDocument',
     tag,
+    ungated: true,
     summary: 'This OpenAPI 3.1 document',
     responses: { 200: { description: 'The document', schema: { type: 'object' } } },
   },
@@ -101,6 +107,7 @@ export const opsOperations: readonly Operation[] = [
     path: '/docs',
     operationId: 'getApiReference',
     tag,
+    ungated: true,
     summary: 'The interactive API reference (works offline: no external assets)',
     responses: {
       200: { description: 'An HTML page', schema: text, contentType: 'text/html' },

@@ -76,6 +76,12 @@ describe('OpenAPI documents', () => {
     }
   });
 
+  it('every route behind the ready gate — when described, then it lists the 503 of a starting service', () => {
+    expect(paths('coordinator')['/orders']!.post!.responses).to.have.property('503');
+    expect(paths('inventory')['/stock']!.get!.responses).to.have.property('503');
+    expect(paths('payment')['/health']!.get!.responses).not.to.have.property('503');
+  });
+
   it('admin routes — when described, then they need the bearer token and list 401 and 403', () => {
     const replay = paths('coordinator')['/admin/sagas/{saga_id}/replay']!.post!;
     expect(replay.security).to.deep.equal([{ adminToken: [] }]);

@@ -48,7 +48,7 @@ export const inventoryApi: WorkerApi = {
       operationId: 'getStock',
       tag: 'inventory',
       summary: 'One SKU',
-      path_parameters: skuPathSchema,
+      pathParameters: skuPathSchema,
       responses: { 200: { description: 'Its levels', schema: stockLevelSchema }, 404: unknown },
     },
     {
@@ -57,7 +57,7 @@ export const inventoryApi: WorkerApi = {
       operationId: 'setStock',
       tag: 'inventory',
       summary: 'Create a SKU or set its available units (reserved units stay)',
-      path_parameters: skuPathSchema,
+      pathParameters: skuPathSchema,
       body: { schema: stockUpdateSchema, required: true },
       responses: {
         200: { description: 'Its levels now', schema: stockLevelSchema },
@@ -70,7 +70,7 @@ export const inventoryApi: WorkerApi = {
       operationId: 'getReservation',
       tag: 'inventory',
       summary: 'The reservation of an order, a rejected one with its reason',
-      path_parameters: orderPathSchema,
+      pathParameters: orderPathSchema,
       responses: {
         200: { description: 'The reservation', schema: reservationSchema },
         404: problem('The worker never saw this order'),

@@ -34,7 +34,7 @@ export const paymentApi: WorkerApi = {
       operationId: 'getPayments',
       tag: 'payment',
       summary: 'Every authorization of an order, declined attempts included',
-      path_parameters: orderPathSchema,
+      pathParameters: orderPathSchema,
       responses: {
         200: { description: 'The authorizations, oldest first', schema: paymentsSchema },
         404: problem('The worker never saw this order'),

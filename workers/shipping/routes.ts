@@ -26,7 +26,7 @@ export const shippingApi: WorkerApi = {
       operationId: 'getShipments',
       tag: 'shipping',
       summary: 'Every shipment of an order, rejected ones included',
-      path_parameters: orderPathSchema,
+      pathParameters: orderPathSchema,
       responses: {
         200: { description: 'The shipments, oldest first', schema: shipmentsSchema },
         404: problem('The worker never saw this order'),
