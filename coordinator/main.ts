@@ -7,6 +7,7 @@ import { batchSizeHistogram, gaugeOf } from '../lib/metrics';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
+import { brokerQueueProbe } from '../lib/messaging/queue-probe';
 import { queues } from '../lib/messaging/topology';
 import { ServiceContext, runService, topologyFor } from '../lib/service';
 import { DeadLetterAdmin } from './admin/dead-letters';
@@ -169,7 +170,7 @@ void runService<Coordinator>({
         }),
     });
     await deadLetters.start();
-    const sweeper = new TimeoutSweeper(db, runner, {
+    const sweeper = new TimeoutSweeper(db, runner, brokerQueueProbe(broker), {
       intervalMs: Math.min(1_000, config.stepTimeoutSeconds * 250),
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
