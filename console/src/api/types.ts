@@ -66,6 +66,9 @@ export interface TimelineEvent {
   code?: string;
   message?: string;
   actor?: string;
+  /** What a step deadline found on the command queue (WAITING_FOR_WORKER). */
+  consumers?: number;
+  ready?: number;
   /** Recorded although the saga's state did not accept it (a late or stray message). */
   late?: boolean;
   [field: string]: unknown;
