@@ -19,6 +19,8 @@ export interface ChaosReport {
   by_status: Record<string, number>;
   retries: number;
   step_timeouts: number;
+  /** Sagas that found their command still queued for a worker at a deadline, and waited. */
+  worker_waits: number;
   dead_letters: number;
   restarts: Record<string, number>;
   notes: string[];
@@ -80,6 +82,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       by_status: byStatus,
       retries: count('RETRY_SCHEDULED'),
       step_timeouts: count('STEP_TIMED_OUT'),
+      worker_waits: count('WAITING_FOR_WORKER'),
       dead_letters: await deadLetterCount(system),
       restarts: Object.fromEntries(system.restarts),
       notes,
@@ -129,7 +132,7 @@ export function formatReport(report: ChaosReport): string {
     `  orders      ${report.orders} → ${Object.entries(report.by_status)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')}`,
-    `  retries     ${report.retries} scheduled, ${report.step_timeouts} step timeouts`,
+    `  retries     ${report.retries} scheduled, ${report.step_timeouts} step timeouts, ${report.worker_waits} waits for a worker`,
     `  dead letters ${report.dead_letters}`,
     `  restarts    ${
       Object.entries(report.restarts)
