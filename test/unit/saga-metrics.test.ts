@@ -126,7 +126,7 @@ describe('saga metrics', () => {
     observer.onApplied(decision, new Date());
 
     const text = await retriesCounted(registry);
-    expect(text).to.include('saga_worker_waits_total{step="payment"} 1');
+    expect(text).to.include('order_saga_worker_waits_total{step="payment"} 1');
     expect(text).not.to.match(/saga_retries_total\{.*\} [1-9]/);
   });
 });
