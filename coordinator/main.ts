@@ -124,6 +124,9 @@ void runService<Coordinator>({
   name: 'coordinator',
   port: (config) => config.ports.coordinator,
   database: (config) => config.postgres.databases.orders,
+  // Intake, the reply batches, the relay, the sweeper and the read API share it; the waiters'
+  // LISTEN connection comes on top.
+  poolSize: 10,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
   document: coordinatorDocument,
@@ -136,7 +139,7 @@ void runService<Coordinator>({
       .use(
         adminRoutes({
           db,
-          adminToken: config.adminToken,
+          adminTokens: config.adminTokens,
           faultInjection: config.faultInjection,
           actions,
           deadLetters,

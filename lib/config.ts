@@ -4,6 +4,7 @@
  */
 import Ajv from 'ajv';
 import { config as loadDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
 import { LogFormat, logFormats } from './log-format';
 import { longestRetryDelayMs } from './retry-schedule';
 
@@ -21,13 +22,16 @@ const envSchema = {
     PAYMENTS_DB: { ...identifier, default: 'payments' },
     INVENTORY_DB: { ...identifier, default: 'inventory' },
     SHIPPING_DB: { ...identifier, default: 'shipping' },
-    POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+    // Unset: each service's own default (lib/service.ts), sized to the connection budget.
+    POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100 },
     RABBITMQ_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     RABBITMQ_PORT: { ...port, default: 5672 },
     RABBITMQ_MANAGEMENT_PORT: { ...port, default: 15672 },
     RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
     RABBITMQ_PASSWORD: { type: 'string', default: 'guest' },
     RABBITMQ_VHOST: { type: 'string', minLength: 1, maxLength: 255, default: '/' },
+    COORDINATOR_RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
+    WORKER_RABBITMQ_USERS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$', default: 'guest' },
     ORDER_SERVICE_PORT: { ...port, default: 8000 },
     PAYMENT_SERVICE_PORT: { ...port, default: 8001 },
     INVENTORY_SERVICE_PORT: { ...port, default: 8002 },
@@ -56,7 +60,8 @@ export interface Config {
     readonly port: number;
     readonly user: string;
     readonly password: string;
-    readonly poolSize: number;
+    /** Unset: the service's own default. */
+    readonly poolSize: number | undefined;
     readonly databases: {
       readonly orders: string;
       readonly payments: string;
@@ -72,6 +77,14 @@ export interface Config {
     readonly password: string;
     readonly vhost: string;
   };
+  /**
+   * Broker accounts whose messages are obeyed: the broker stamps every message with the account
+   * that published it (user-id), so authorship cannot be forged by whoever can write to a queue.
+   */
+  readonly authors: {
+    readonly coordinator: string;
+    readonly workers: readonly string[];
+  };
   readonly ports: {
     readonly coordinator: number;
     readonly payment: number;
@@ -86,13 +99,22 @@ export interface Config {
   readonly paymentProviderUrl: string;
   readonly paymentMaxAmount: number;
   readonly faultInjection: boolean;
+  /** As configured (may be a comma-separated list). */
   readonly adminToken: string;
+  /** Every admin token accepted: more than one while a token is being rotated. */
+  readonly adminTokens: readonly string[];
   readonly logLevel: string;
   readonly logFormat: LogFormat;
 }
 
+/** Settings that are secrets: each may instead be read from the file named by `<NAME>_FILE`. */
+export const secretVariables = ['POSTGRES_PASSWORD', 'RABBITMQ_PASSWORD', 'ADMIN_TOKEN'] as const;
+
 /** Every environment variable the services read. */
-export const configVariables: readonly string[] = Object.keys(envSchema.properties);
+export const configVariables: readonly string[] = [
+  ...Object.keys(envSchema.properties),
+  ...secretVariables.map((name) => `${name}_FILE`),
+];
 
 /** The variable that sets each service's HTTP port, for messages an operator acts on. */
 export const portVariables: Readonly<Record<keyof Config['ports'], string>> = {
@@ -123,6 +145,13 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     const value = env[name];
     if (value !== undefined && value !== '') candidate[name] = value.trim();
   }
+  const secretProblems: string[] = [];
+  for (const name of secretVariables) {
+    const secret = readSecret(env, name);
+    if (secret.problem) secretProblems.push(secret.problem);
+    else if (secret.value !== undefined) candidate[name] = secret.value;
+  }
+  if (secretProblems.length > 0) throw new ConfigError(secretProblems);
   if (!validateEnv(candidate)) {
     const problems = (validateEnv.errors ?? []).map(
       (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}`,
@@ -159,7 +188,7 @@ function toConfig(e: Parsed): Config {
       port: e.POSTGRES_PORT,
       user: e.POSTGRES_USER,
       password: e.POSTGRES_PASSWORD,
-      poolSize: e.POSTGRES_POOL_SIZE,
+      poolSize: (e.POSTGRES_POOL_SIZE as number | undefined) ?? undefined,
       databases: {
         orders: e.POSTGRES_DB,
         payments: e.PAYMENTS_DB,
@@ -174,6 +203,10 @@ function toConfig(e: Parsed): Config {
       user: e.RABBITMQ_USER,
       password: e.RABBITMQ_PASSWORD,
       vhost: e.RABBITMQ_VHOST,
+    },
+    authors: {
+      coordinator: e.COORDINATOR_RABBITMQ_USER,
+      workers: listOf(e.WORKER_RABBITMQ_USERS),
     },
     ports: {
       coordinator: e.ORDER_SERVICE_PORT,
@@ -192,9 +225,38 @@ function toConfig(e: Parsed): Config {
     paymentMaxAmount: e.PAYMENT_MAX_AMOUNT,
     faultInjection: e.FAULT_INJECTION === 'on',
     adminToken: e.ADMIN_TOKEN,
+    adminTokens: listOf(e.ADMIN_TOKEN),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT as LogFormat,
   };
+}
+
+function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * A secret from `name`, or from the file `<name>_FILE` names (a container secret, a mounted
+ * volume). Setting both is refused: which one wins would be a guess. Only the variable's name
+ * ever appears in a problem, never the value.
+ */
+export function readSecret(env: Env, name: string): { value?: string; problem?: string } {
+  const file = env[`${name}_FILE`];
+  const direct = env[name];
+  if (file === undefined || file === '') return direct ? { value: direct } : {};
+  if (direct !== undefined && direct !== '') {
+    return { problem: `${name} and ${name}_FILE are both set; set one` };
+  }
+  try {
+    // A trailing newline is an artefact of how the file was written, not part of the secret.
+    return { value: readFileSync(file, 'utf8').replace(/\r?\n$/, '') };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    return { problem: `${name}_FILE names a file that cannot be read (${code}): ${file}` };
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -27,11 +27,16 @@ export interface WorkerDefinition<TPrepared> {
   prepare?(context: ServiceContext): Promise<void>;
 }
 
+/** Default PostgreSQL connections per worker instance (POSTGRES_POOL_SIZE overrides it). */
+export const WORKER_POOL_SIZE = 4;
+
 export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): void {
   void runService<{ handler: CommandHandler<TPrepared>; routes: Router }>({
     name: definition.name,
     port: definition.port,
     database: definition.database,
+    // A worker runs one batch transaction at a time, plus its read routes.
+    poolSize: WORKER_POOL_SIZE,
     migrationsDirectory: definition.migrationsDirectory,
     create: (context) => ({
       handler: definition.handler(context),
