@@ -6,6 +6,7 @@
  */
 import type { ConsumeMessage } from 'amqplib';
 import { Logger } from '../lib/logger';
+import { UNAUTHORIZED } from '../lib/messaging/authorship';
 import { Outcome } from '../lib/messaging/batch-consumer';
 import { FIRST_DEATH_REASON_HEADER, deadLetterHeaders as h } from '../lib/messaging/headers';
 import { queues } from '../lib/messaging/topology';
@@ -56,6 +57,8 @@ export function deadLetterHandler(
 function readNotice(message: ConsumeMessage): DeadLetterNotice | undefined {
   const origin = header(message, h.originQueue) ?? message.fields.routingKey;
   if (origin === queues.coordinator) return undefined;
+  // A message refused for its sender was never the coordinator's: it says nothing of a saga.
+  if (header(message, h.errorCode) === UNAUTHORIZED) return undefined;
   const body = parseBody(message);
   const sagaId = header(message, h.sagaId) || body?.saga_id;
   const command = (header(message, h.command) || body?.type) as CommandType | undefined;

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram, gaugeOf } from '../lib/metrics';
+import type { ConsumeMessage } from 'amqplib';
+import { batchSizeHistogram, gaugeOf, unauthorizedMessagesCounter } from '../lib/metrics';
+import { fromAuthors } from '../lib/messaging/authorship';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
@@ -50,7 +52,8 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   registerRiskGauges(registry, db);
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
-  const publisher = new ConfirmPublisher(broker, { onReturned });
+  const userId = config.rabbitmq.user;
+  const publisher = new ConfirmPublisher(broker, { onReturned, userId });
   const relay = new OutboxRelay(db, publisher, {
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
@@ -100,8 +103,8 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     runner,
     metrics,
     actions: new OperatorActions(db, runner),
-    deadLetters: new DeadLetterAdmin(broker),
-    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned }), (error) =>
+    deadLetters: new DeadLetterAdmin(broker, userId),
+    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned, userId }), (error) =>
       logger.warn('fault rule broadcast failed', describeError(error)),
     ),
     intake: new OrderIntake(
@@ -153,8 +156,22 @@ void runService<Coordinator>({
     relay.start();
     waiters.start();
     const batchSizes = batchSizeHistogram(registry);
+    const unauthorized = unauthorizedMessagesCounter(registry);
+    const refuse = (queue: string) => (message: ConsumeMessage, author: string | undefined) => {
+      unauthorized(queue);
+      logger.warn('unauthorized message refused', {
+        queue,
+        message_id: message.properties.messageId,
+        author: author ?? null,
+      });
+    };
+    // Replies come from the workers; the coordinator's own account replays dead-lettered ones.
+    const ownAndWorkers = [...config.authors.workers, config.rabbitmq.user];
     const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
+      authors: ownAndWorkers,
+      userId: config.rabbitmq.user,
+      onUnauthorized: refuse(queues.coordinator),
       onOutcome: metrics.onOutcome,
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onReturned: metrics.returned,
@@ -164,7 +181,13 @@ void runService<Coordinator>({
       queue: queues.deadLetterEvents,
       prefetch: 64,
       maxBatch: 64,
-      handle: deadLetterHandler(runner, logger, metrics.onOutcome),
+      // A dead letter is published by a worker, or by the broker for a message that keeps its
+      // sender's user-id (a command of this coordinator). Others are dropped unread: no DLX.
+      handle: fromAuthors(
+        ownAndWorkers,
+        deadLetterHandler(runner, logger, metrics.onOutcome),
+        refuse(queues.deadLetterEvents),
+      ),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('dead-letter batch will be retried', {
           attempt,

@@ -6,6 +6,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import { PoisonMessageError } from '../lib/errors';
 import { Logger, describeError } from '../lib/logger';
+import { fromAuthors } from '../lib/messaging/authorship';
 import { BatchConsumer, Outcome } from '../lib/messaging/batch-consumer';
 import { BrokerConnection } from '../lib/messaging/connection';
 import { deadLetterVia } from '../lib/messaging/dead-letter';
@@ -21,6 +22,14 @@ const validateReply = compileValidator<Reply>(replySchema);
 
 export interface ReplyConsumerOptions {
   prefetch: number;
+  /**
+   * Broker accounts whose replies are taken: the workers', and the coordinator's own (an
+   * operator's replay of a dead-lettered reply). Anything else is dead-lettered unread.
+   */
+  authors: readonly string[];
+  /** The coordinator's own broker user, stamped on what it publishes. */
+  userId?: string;
+  onUnauthorized?: (message: ConsumeMessage, author: string | undefined) => void;
   onOutcome?: (outcome: EventOutcome) => void;
   onBatch?: (size: number) => void;
   /** Counts dead letters the broker returned (see ConfirmPublisher). */
@@ -42,7 +51,11 @@ export function replyConsumer(
     queue: queues.coordinator,
     prefetch: options.prefetch,
     maxBatch: 200,
-    handle: replyHandler(runner, logger, options.onOutcome),
+    handle: fromAuthors(
+      options.authors,
+      replyHandler(runner, logger, options.onOutcome),
+      (message, author) => options.onUnauthorized?.(message, author),
+    ),
     onBatch: options.onBatch,
     onTransientFailure: (error, attempt, delayMs) =>
       logger.warn('reply batch will be retried', {
@@ -53,7 +66,7 @@ export function replyConsumer(
     onRejected: (message, reason) =>
       logger.error('reply dead-lettered', { message_id: message.properties.messageId, reason }),
     deadLetter: deadLetterVia(
-      new ConfirmPublisher(broker, { onReturned: options.onReturned }),
+      new ConfirmPublisher(broker, { onReturned: options.onReturned, userId: options.userId }),
       queues.coordinator,
     ),
   });

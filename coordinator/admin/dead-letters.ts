@@ -40,7 +40,11 @@ export class BrokerUnavailableError extends Error {
 }
 
 export class DeadLetterAdmin {
-  constructor(private readonly broker: BrokerConnection) {}
+  constructor(
+    private readonly broker: BrokerConnection,
+    /** This connection's broker user, named as the sender of what is replayed. */
+    private readonly userId?: string,
+  ) {}
 
   /** Peeks at up to `limit` messages of each queue (all dead-letter queues by default). */
   async list(
@@ -70,6 +74,8 @@ export class DeadLetterAdmin {
       for (const message of chosen) {
         channel.publish(exchange, origin, message.content, {
           ...message.properties,
+          // Sent again by this account: the broker refuses to carry the original sender's name.
+          ...(this.userId === undefined ? {} : { userId: this.userId }),
           persistent: true,
           // Marked, so that the worker looks up whether the command was answered meanwhile.
           headers: { ...freshHeaders(message.properties.headers ?? {}), [REPLAYED_HEADER]: 1 },

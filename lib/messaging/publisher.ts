@@ -30,6 +30,11 @@ export interface OutgoingMessage {
 
 export interface ConfirmPublisherOptions {
   publishTimeoutMs?: number;
+  /**
+   * The connection's own broker user, stamped on every message as its user-id: the broker
+   * refuses any other value, so consumers can trust it to name the sender.
+   */
+  userId?: string;
   /** Called once for each message the broker returned as unroutable (for metrics). */
   onReturned?: (message: OutgoingMessage) => void;
 }
@@ -83,6 +88,7 @@ export class ConfirmPublisher {
         mandatory,
         contentType: 'application/json',
         messageId: message.messageId,
+        ...(this.options.userId === undefined ? {} : { userId: this.options.userId }),
         type: message.type,
         correlationId: message.correlationId,
         headers: message.headers,

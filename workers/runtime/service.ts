@@ -1,7 +1,13 @@
 /** Runs a worker as a service: its command queue consumed in batches, its read API served. */
 import { Router } from 'express';
 import { describeError } from '../../lib/logger';
-import { batchSizeHistogram, returnedMessagesCounter, sampledGauge } from '../../lib/metrics';
+import {
+  batchSizeHistogram,
+  returnedMessagesCounter,
+  sampledGauge,
+  unauthorizedMessagesCounter,
+} from '../../lib/metrics';
+import { fromAuthors } from '../../lib/messaging/authorship';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
@@ -62,24 +68,38 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       );
       const publisher = new ConfirmPublisher(broker, {
         onReturned: returnedMessagesCounter(registry),
+        userId: config.rabbitmq.user,
       });
+      const unauthorized = unauthorizedMessagesCounter(registry);
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
         maxBatch: 200,
         onBatch: (size) => batchSizes.observe({ queue: definition.queue }, size),
-        handle: commandBatchHandler({
-          queue: definition.queue,
-          db,
-          publisher,
-          handler,
-          policy: config,
-          logger,
-          faultInjection: config.faultInjection,
-          faultRules,
-          onReplied: metrics.onReplied,
-          onRetry: metrics.onRetry,
-        }),
+        // Commands come from the coordinator; this worker's own account re-sends its retries.
+        handle: fromAuthors(
+          [config.authors.coordinator, config.rabbitmq.user],
+          commandBatchHandler({
+            queue: definition.queue,
+            db,
+            publisher,
+            handler,
+            policy: config,
+            logger,
+            faultInjection: config.faultInjection,
+            faultRules,
+            onReplied: metrics.onReplied,
+            onRetry: metrics.onRetry,
+          }),
+          (message, author) => {
+            unauthorized(definition.queue);
+            logger.warn('unauthorized command dead-lettered', {
+              queue: definition.queue,
+              message_id: message.properties.messageId,
+              author: author ?? null,
+            });
+          },
+        ),
         onTransientFailure: (error, attempt, delayMs) =>
           logger.warn('command batch will be retried', {
             attempt,
