@@ -231,6 +231,50 @@ function toConfig(e: Parsed): Config {
   };
 }
 
+/** The broker and database account of each service, as `npm run provision` creates them. */
+export const serviceAccounts = {
+  coordinator: 'order_coordinator',
+  payment: 'payment_worker',
+  inventory: 'inventory_worker',
+  shipping: 'shipping_worker',
+} as const;
+
+export type AccountService = keyof typeof serviceAccounts;
+
+export interface AccountSecrets {
+  service: AccountService;
+  postgresPassword: string;
+  rabbitmqPassword: string;
+}
+
+const accountPrefixes: Record<AccountService, string> = {
+  coordinator: 'COORDINATOR',
+  payment: 'PAYMENT',
+  inventory: 'INVENTORY',
+  shipping: 'SHIPPING',
+};
+
+/**
+ * The passwords `npm run provision` gives each service's accounts, from
+ * `<SERVICE>_POSTGRES_PASSWORD[_FILE]` and `<SERVICE>_RABBITMQ_PASSWORD[_FILE]`; each is required.
+ */
+export function loadAccountSecrets(env: Env = readProcessEnv()): AccountSecrets[] {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const secret = readSecret(env, name);
+    if (secret.problem) problems.push(secret.problem);
+    else if (!secret.value) problems.push(`${name} (or ${name}_FILE) must be set`);
+    return secret.value ?? '';
+  };
+  const accounts = (Object.keys(accountPrefixes) as AccountService[]).map((service) => ({
+    service,
+    postgresPassword: required(`${accountPrefixes[service]}_POSTGRES_PASSWORD`),
+    rabbitmqPassword: required(`${accountPrefixes[service]}_RABBITMQ_PASSWORD`),
+  }));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return accounts;
+}
+
 function listOf(text: string): string[] {
   return text
     .split(',')

@@ -24,7 +24,7 @@ import { isPortInUse, listen } from './listen';
 import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
 import { BrokerConnection, brokerAddress } from './messaging/connection';
-import { buildTopology, declareTopology } from './messaging/topology';
+import { ServiceName, buildTopology, declareTopology, serviceTopology } from './messaging/topology';
 import { connectionGauges, httpMetrics } from './service-metrics';
 import { connectBrokerLogged, databaseAddress, prepareDatabase } from './service-connections';
 
@@ -45,7 +45,7 @@ export interface Stoppable {
 
 /** One service: `create` builds its parts, the rest wire them in at the right moment. */
 export interface ServiceDefinition<TParts> {
-  name: string;
+  name: ServiceName;
   port(config: Config): number;
   database(config: Config): string;
   /**
@@ -147,7 +147,8 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
     readiness,
   );
   readiness.waitFor('RabbitMQ topology');
-  const topology = topologyFor(config);
+  // Only this service's share: its broker account may be limited to its own queues.
+  const topology = serviceTopology(topologyFor(config), definition.name);
   const topologyChannel = broker.createChannel({
     setup: (channel: Parameters<typeof declareTopology>[0]) => declareTopology(channel, topology),
   });
