@@ -182,15 +182,18 @@ function ownsQueue(service: ServiceName, queue: string): boolean {
 }
 
 /**
- * What `service` declares: its own queues, their bindings, and the exchanges those bindings
- * and its publishes use. Declaring no one else's queue is what lets its broker account be
- * limited to its own (see `permissionsOf`).
+ * What `service` declares: a worker its own queues, their bindings, and the exchanges those
+ * bindings and its publishes use; declaring no one else's queue is what lets its broker account
+ * be limited to its own (see `permissionsOf`). The coordinator declares everything.
  */
 export function serviceTopology(topology: Topology, service: ServiceName): Topology {
+  // The coordinator sends to, watches (queue depths) and replays into every queue, so it
+  // declares them all: any start order works on an empty broker.
+  if (service === 'coordinator') return topology;
   const queuesOwned = topology.queues.filter((queue) => ownsQueue(service, queue.name));
   const bindings = topology.bindings.filter((binding) => ownsQueue(service, binding.queue));
   const used = new Set([...bindings.map((b) => b.exchange), ...shares[service].publishesTo]);
-  if (service !== 'coordinator') used.add(exchanges.control); // fault rules are heard by all
+  used.add(exchanges.control); // every worker hears the fault rules
   return {
     exchanges: topology.exchanges.filter((exchange) => used.has(exchange.name)),
     queues: queuesOwned,
@@ -209,11 +212,13 @@ export interface Permissions {
  * what its share of the topology needs: declare its exchanges and queues (configure), bind its
  * queues and publish to its exchanges (write), consume its queues and bind from its exchanges
  * (read). Server-named queues (`amq.gen-…`) are a worker's exclusive fault-rule listener. The
- * coordinator also reads every dead-letter queue: the admin API lists, replays and purges them.
+ * coordinator may declare every queue, consumes only its own, and reads every dead-letter queue:
+ * the admin API lists, replays and purges them.
  */
 export function permissionsOf(topology: Topology, service: ServiceName): Permissions {
   const own = serviceTopology(topology, service);
   const ownQueues = own.queues.map((queue) => queue.name);
+  const consumed = ownQueues.filter((name) => ownsQueue(service, name));
   const exchangesUsed = own.exchanges.map((exchange) => exchange.name);
   const boundFrom = new Set(own.bindings.map((binding) => binding.exchange));
   if (service !== 'coordinator') boundFrom.add(exchanges.control);
@@ -225,7 +230,7 @@ export function permissionsOf(topology: Topology, service: ServiceName): Permiss
   return {
     configure: anyOf([...ownQueues, ...exchangesUsed], listener),
     write: anyOf([...ownQueues, ...shares[service].publishesTo], listener),
-    read: anyOf([...ownQueues, ...deadLetterQueues, ...boundFrom], listener),
+    read: anyOf([...consumed, ...deadLetterQueues, ...boundFrom], listener),
   };
 }
 
