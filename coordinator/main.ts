@@ -33,6 +33,8 @@ import { SagaCache } from './saga-cache';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
+import { retentionLoop } from '../lib/retention';
+import { coordinatorRetention } from './retention-tasks';
 
 interface Coordinator {
   relay: OutboxRelay;
@@ -203,7 +205,12 @@ void runService<Coordinator>({
     });
     sweeper.start();
     faultRules.start();
+    const retention = retentionLoop(
+      { db, registry, logger },
+      coordinatorRetention(config.retention),
+    );
+    retention.start();
     // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
-    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules];
+    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules, retention];
   },
 });

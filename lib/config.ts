@@ -51,6 +51,10 @@ const envSchema = {
       default: 'info',
     },
     LOG_FORMAT: { type: 'string', enum: logFormats, default: 'json' },
+    // At least two days: longer than a message can live on a work queue (24 h) plus its retries,
+    // so no redelivery can arrive after the record that absorbs it is gone.
+    RETENTION_DAYS: { type: 'number', minimum: 2, maximum: 3650, default: 7 },
+    TIMELINE_RETENTION_DAYS: { type: 'number', minimum: 1, maximum: 36500 },
   },
 } as const;
 
@@ -105,6 +109,12 @@ export interface Config {
   readonly adminTokens: readonly string[];
   readonly logLevel: string;
   readonly logFormat: LogFormat;
+  readonly retention: {
+    /** Inbox, processed-command and fault bookkeeping records older than this go. */
+    readonly days: number;
+    /** Timelines of sagas that ended longer ago than this go; null keeps them. */
+    readonly timelineDays: number | null;
+  };
 }
 
 /** Settings that are secrets: each may instead be read from the file named by `<NAME>_FILE`. */
@@ -228,6 +238,10 @@ function toConfig(e: Parsed): Config {
     adminTokens: listOf(e.ADMIN_TOKEN),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT as LogFormat,
+    retention: {
+      days: e.RETENTION_DAYS,
+      timelineDays: (e.TIMELINE_RETENTION_DAYS as number | undefined) ?? null,
+    },
   };
 }
 

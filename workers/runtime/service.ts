@@ -12,9 +12,11 @@ import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
+import { retentionLoop } from '../../lib/retention';
 import { FaultRuleListener } from './fault-rules';
 import { workerMetrics } from './metrics';
 import { WorkerApi, workerDocument } from './openapi';
+import { workerRetention } from './retention-tasks';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
 
@@ -111,7 +113,9 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         deadLetter: deadLetterVia(publisher, definition.queue),
       });
       await consumer.start();
-      return [faultRules, consumer];
+      const retention = retentionLoop({ db, registry, logger }, workerRetention(config.retention));
+      retention.start();
+      return [faultRules, consumer, retention];
     },
   });
 }
