@@ -1,7 +1,8 @@
 /**
  * The coordinator hears of every dead letter: the dead-letter exchange copies each one to a
- * queue of its own here, next to the DLQ that keeps it for operators. A dead-lettered command
- * moves its saga to STUCK at once. Headers written by the workers say why; a message the broker
+ * queue of its own here, next to the DLQ that keeps it for operators. Each is mirrored into the
+ * dead_letters table (what operators list) and a dead-lettered command moves its saga to STUCK
+ * at once. Headers written by the workers say why; a message the broker
  * dead-lettered itself (expired, rejected) is identified from its body.
  */
 import type { ConsumeMessage } from 'amqplib';
@@ -9,7 +10,10 @@ import { Logger } from '../lib/logger';
 import { UNAUTHORIZED } from '../lib/messaging/authorship';
 import { Outcome } from '../lib/messaging/batch-consumer';
 import { FIRST_DEATH_REASON_HEADER, deadLetterHeaders as h } from '../lib/messaging/headers';
-import { queues } from '../lib/messaging/topology';
+import { deadLetterQueueOf, queues } from '../lib/messaging/topology';
+import { Database } from '../lib/db';
+import { deadLetterView } from './dead-letter-view';
+import { MirroredDeadLetter, recordDeadLetters } from './repositories/dead-letters';
 import { CommandType, commandTypes } from '../sagas/contracts/messages';
 import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
@@ -23,9 +27,12 @@ interface DeadLetterNotice {
 export function deadLetterHandler(
   runner: SagaRunner,
   logger: Logger,
+  db: Database,
   onOutcome: (outcome: EventOutcome) => void = () => undefined,
 ) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
+    // Mirrored first: a notice redelivered after a failure refreshes its row.
+    await recordDeadLetters(db, messages.map(mirrorOf));
     const notices = messages.flatMap((message) => {
       const notice = readNotice(message);
       if (!notice) {
@@ -51,6 +58,15 @@ export function deadLetterHandler(
     }
     // Settled either way: the DLQ keeps its own copy for operators.
     return messages.map(() => ({ kind: 'ack' }));
+  };
+}
+
+/** The dead-letter queue the broker routed this copy's twin to, and what operators see of it. */
+function mirrorOf(message: ConsumeMessage): MirroredDeadLetter {
+  const origin = header(message, h.originQueue) ?? message.fields.routingKey;
+  return {
+    queue: header(message, h.deadLetterQueue) ?? deadLetterQueueOf(origin),
+    view: deadLetterView(message),
   };
 }
 

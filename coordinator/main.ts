@@ -105,7 +105,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     runner,
     metrics,
     actions: new OperatorActions(db, runner),
-    deadLetters: new DeadLetterAdmin(broker, userId),
+    deadLetters: new DeadLetterAdmin(broker, db, userId),
     faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned, userId }), (error) =>
       logger.warn('fault rule broadcast failed', describeError(error)),
     ),
@@ -187,7 +187,7 @@ void runService<Coordinator>({
       // sender's user-id (a command of this coordinator). Others are dropped unread: no DLX.
       handle: fromAuthors(
         ownAndWorkers,
-        deadLetterHandler(runner, logger, metrics.onOutcome),
+        deadLetterHandler(runner, logger, db, metrics.onOutcome),
         refuse(queues.deadLetterEvents),
       ),
       onTransientFailure: (error, attempt, delayMs) =>
