@@ -12,7 +12,7 @@
  * requeued, so their delivery count does not grow. The replayed message starts a fresh retry
  * budget.
  */
-import type { ConfirmChannel, GetMessage, Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { Database } from '../../lib/db';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import {
@@ -38,6 +38,8 @@ export const deadLetterQueues = workQueues.map(deadLetterQueueOf);
 
 /** Messages held unacked at once during a replay: the bound on its memory. */
 const REPLAY_WINDOW = 500;
+/** How long a replay waits for a window to fill before it takes what came. */
+const IDLE_MS = 300;
 /** Replayed messages named in the answer; the rest are counted. */
 const SHOWN = 500;
 
@@ -107,12 +109,9 @@ export class DeadLetterAdmin {
     const wanted = messageIds ? new Set(messageIds) : undefined;
     const outcome: ReplayOutcome = { replayed: 0, messages: [] };
     await this.withChannel(async (channel) => {
-      let unseen = (await channel.checkQueue(queue)).messageCount;
+      const unseen = (await channel.checkQueue(queue)).messageCount;
       const found = new Set<string>();
-      while (unseen > 0 && !(wanted && found.size === wanted.size)) {
-        const taken = await take(channel, queue, Math.min(REPLAY_WINDOW, unseen));
-        if (taken.length === 0) break;
-        unseen -= taken.length;
+      const handle = async (taken: ConsumeMessage[]) => {
         const chosen = taken.filter((m) => !wanted || wanted.has(idOf(m)));
         for (const message of taken) {
           if (chosen.includes(message)) republish(channel, exchange, origin, message, this.userId);
@@ -126,7 +125,9 @@ export class DeadLetterAdmin {
         outcome.replayed += views.length;
         outcome.messages.push(...views.slice(0, SHOWN - outcome.messages.length));
         await onWindow?.(views);
-      }
+      };
+      if (unseen === 0) return;
+      await walk(channel, queue, unseen, handle, () => !!wanted && found.size === wanted.size);
     });
     return outcome;
   }
@@ -153,24 +154,73 @@ export class DeadLetterAdmin {
   }
 }
 
-const idOf = (message: GetMessage) => String(message.properties.messageId ?? '');
+const idOf = (message: ConsumeMessage) => String(message.properties.messageId ?? '');
 
-/** Takes up to `limit` messages unacked; the caller settles them. */
-async function take(channel: ConfirmChannel, queue: string, limit: number): Promise<GetMessage[]> {
-  const taken: GetMessage[] = [];
-  while (taken.length < limit) {
-    const message = await channel.get(queue, { noAck: false });
-    if (!message) break;
-    taken.push(message);
+/**
+ * Hands the queue's first `budget` messages to `handle`, a window at a time, until `done`. A
+ * consumer with a prefetch of one window brings them (a get per message is a round trip, far
+ * slower on a quorum queue); what it delivered beyond the budget before it was cancelled is
+ * handled too, so that nothing is given back and counted as a delivery.
+ */
+async function walk(
+  channel: ConfirmChannel,
+  queue: string,
+  budget: number,
+  handle: (window: ConsumeMessage[]) => Promise<void>,
+  done: () => boolean,
+): Promise<void> {
+  const arrived: ConsumeMessage[] = [];
+  let wake: (() => void) | undefined;
+  await channel.prefetch(Math.min(REPLAY_WINDOW, budget));
+  const { consumerTag } = await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      arrived.push(message);
+      wake?.();
+    },
+    { noAck: false },
+  );
+  try {
+    let left = budget;
+    while (left > 0 && !done()) {
+      await arrivals(arrived, Math.min(REPLAY_WINDOW, left), (w) => (wake = w));
+      if (arrived.length === 0) break; // emptied meanwhile by someone else
+      const window = arrived.splice(0, Math.min(REPLAY_WINDOW, left));
+      left -= window.length;
+      await handle(window);
+    }
+  } finally {
+    await channel.cancel(consumerTag);
   }
-  return taken;
+  // A quorum queue may still hand over a delivery it had under way when the cancel landed.
+  await arrivals(arrived, Number.POSITIVE_INFINITY, (w) => (wake = w));
+  while (arrived.length > 0) await handle(arrived.splice(0, REPLAY_WINDOW));
+}
+
+/** Resolves once `target` messages have arrived, or none has for a while. */
+function arrivals(
+  arrived: readonly ConsumeMessage[],
+  target: number,
+  onWake: (wake: () => void) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let idle: NodeJS.Timeout;
+    const check = () => {
+      clearTimeout(idle);
+      if (arrived.length >= target) return resolve();
+      idle = setTimeout(resolve, IDLE_MS);
+    };
+    onWake(check);
+    check();
+  });
 }
 
 function republish(
   channel: ConfirmChannel,
   exchange: string,
   origin: string,
-  message: GetMessage,
+  message: ConsumeMessage,
   userId: string | undefined,
 ): void {
   channel.publish(exchange, origin, message.content, {
@@ -187,7 +237,7 @@ function republish(
  * A message passed over goes back as it was, but sent by our own account: the broker accepts
  * only that as `userId`, and the dead letter was published by another.
  */
-function keptProperties(message: GetMessage, userId: string | undefined): Options.Publish {
+function keptProperties(message: ConsumeMessage, userId: string | undefined): Options.Publish {
   const properties: Record<string, unknown> = { ...message.properties, persistent: true };
   delete properties.userId;
   if (userId !== undefined) properties.userId = userId;

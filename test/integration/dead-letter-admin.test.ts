@@ -77,6 +77,12 @@ describe('dead-letter admin (real PostgreSQL and RabbitMQ)', function () {
     const head = await channel.get(DLQ, { noAck: false });
     if (!head) throw new Error('the dead-letter queue is empty');
     channel.nack(head, false, true);
+    // Given back asynchronously: wait until it is in the queue again.
+    await waitFor(
+      'the head back in the queue',
+      async () => (await channel.checkQueue(DLQ)).messageCount,
+      (n) => n === head.fields.messageCount + 1,
+    );
     // A quorum queue counts deliveries that were given back in x-delivery-count.
     return head.fields.redelivered || Number(head.properties.headers?.['x-delivery-count']) > 0;
   };

@@ -139,13 +139,17 @@ export interface DeadLetterQueue {
   queue: string;
   count: number;
   messages: DeadLetter[];
+  /** Pass as `cursor` (with `queue`) for the next page; null on the last. */
+  next_cursor: string | null;
 }
 
 export interface DeadLetterReplay {
   queue: string;
   replayed: number;
+  /** The first 500 replayed messages and resumed sagas; `resumed` counts them all. */
   messages: DeadLetter[];
   resumed_sagas: string[];
+  resumed: number;
 }
 
 export interface FaultRuleList {
