@@ -1,4 +1,6 @@
 /** Composition root of the coordinator: the order API, the saga runner, the outbox relay. */
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';

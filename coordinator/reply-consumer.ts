@@ -11,6 +11,7 @@ import { BatchConsumer, Outcome } from '../lib/messaging/batch-consumer';
 import { BrokerConnection } from '../lib/messaging/connection';
 import { deadLetterVia } from '../lib/messaging/dead-letter';
 import { decodeMessage } from '../lib/messaging/decode';
+import { traceparentIn } from '../lib/messaging/headers';
 import { ConfirmPublisher, OutgoingMessage } from '../lib/messaging/publisher';
 import { queues } from '../lib/messaging/topology';
 import { compileValidator } from '../lib/validation';
@@ -89,6 +90,7 @@ export function replyHandler(
           messageId: reply.message_id,
           sagaId: reply.saga_id,
           event: { type: reply.type, data: reply.data } as OrderSagaEvent,
+          traceparent: traceparentIn(message),
         });
       } catch (error) {
         const poison = error as PoisonMessageError;

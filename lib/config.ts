@@ -55,6 +55,10 @@ const envSchema = {
     // so no redelivery can arrive after the record that absorbs it is gone.
     RETENTION_DAYS: { type: 'number', minimum: 2, maximum: 3650, default: 7 },
     TIMELINE_RETENTION_DAYS: { type: 'number', minimum: 1, maximum: 36500 },
+    OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^(https?://.+)?$', default: '' },
+    OTEL_SERVICE_NAME: { type: 'string', default: '' },
+    CLOUDWATCH_NAMESPACE: { type: 'string', pattern: '^([^:]{1,255})?$', default: '' },
+    AWS_REGION: { type: 'string', default: '' },
   },
 } as const;
 
@@ -115,6 +119,14 @@ export interface Config {
     /** Timelines of sagas that ended longer ago than this go; null keeps them. */
     readonly timelineDays: number | null;
   };
+  readonly telemetry: {
+    /** Tracing is on only when an OTLP endpoint is given; the SDK reads the other OTEL_*. */
+    readonly otlpEndpoint: string;
+    /** OTEL_SERVICE_NAME, when set, names every service alike; otherwise each its own. */
+    readonly serviceName: string;
+    /** CloudWatch Embedded Metric Format lines on stdout, or null for none. */
+    readonly cloudwatch: { readonly namespace: string; readonly region: string } | null;
+  };
 }
 
 /** Settings that are secrets: each may instead be read from the file named by `<NAME>_FILE`. */
@@ -169,8 +181,8 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     throw new ConfigError(problems);
   }
   const config = toConfig(candidate as unknown as Parsed);
-  const timing = timingProblems(config);
-  if (timing.length > 0) throw new ConfigError(timing);
+  const problems = [...timingProblems(config), ...cloudwatchProblems(config)];
+  if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
 
@@ -189,6 +201,14 @@ function timingProblems(config: Config): string[] {
       `(RETRY_DELAY_SECONDS ${config.retryDelaySeconds} × 2^(MAX_RETRY_ATTEMPTS ` +
       `${config.maxRetryAttempts} − 1) + 20 % jitter); it is ${config.stepTimeoutSeconds} s`,
   ];
+}
+
+/** EMF lines name the region they belong to; the CloudWatch agent cannot guess it. */
+function cloudwatchProblems(config: Config): string[] {
+  const cloudwatch = config.telemetry.cloudwatch;
+  return cloudwatch && !cloudwatch.region
+    ? ['AWS_REGION must be set when CLOUDWATCH_NAMESPACE is']
+    : [];
 }
 
 function toConfig(e: Parsed): Config {
@@ -241,6 +261,13 @@ function toConfig(e: Parsed): Config {
     retention: {
       days: e.RETENTION_DAYS,
       timelineDays: (e.TIMELINE_RETENTION_DAYS as number | undefined) ?? null,
+    },
+    telemetry: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+      cloudwatch: e.CLOUDWATCH_NAMESPACE
+        ? { namespace: e.CLOUDWATCH_NAMESPACE, region: e.AWS_REGION }
+        : null,
     },
   };
 }

@@ -26,6 +26,7 @@ import { createRegistry } from './metrics';
 import { BrokerConnection, brokerAddress } from './messaging/connection';
 import { ServiceName, buildTopology, declareTopology, serviceTopology } from './messaging/topology';
 import { connectionGauges, httpMetrics } from './service-metrics';
+import { stopTracing } from './telemetry/preload';
 import { connectBrokerLogged, databaseAddress, prepareDatabase } from './service-connections';
 
 export interface ServiceContext {
@@ -136,6 +137,7 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
     await new Promise((resolve) => server.close(resolve));
     await broker.close();
     await db.destroy();
+    await stopTracing();
   });
 
   await prepareDatabase(

@@ -1,3 +1,5 @@
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
