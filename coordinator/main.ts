@@ -23,8 +23,11 @@ import { coordinatorDocument } from './http/openapi';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
-import { sagaMetrics } from './metrics';
+import { PublishPath, sagaMetrics } from './metrics';
 import { registerRiskGauges } from './risk-gauges';
+import { cloudwatchReporter } from '../lib/telemetry/cloudwatch';
+import { EmfReporter } from '../lib/telemetry/emf';
+import { sagaOutcomeRecorder } from './cloudwatch-metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRelay } from './outbox-relay';
@@ -48,10 +51,18 @@ interface Coordinator {
   deadLetters: DeadLetterAdmin;
   faultRules: FaultRules;
   metrics: ReturnType<typeof sagaMetrics>;
+  /** CloudWatch EMF lines, when CLOUDWATCH_NAMESPACE is set. */
+  emf?: EmfReporter;
 }
 
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
   const metrics = sagaMetrics(registry);
+  const emf = cloudwatchReporter(config, 'coordinator');
+  const emfOutcomes = emf && sagaOutcomeRecorder(emf.recorder);
+  const published = (path: PublishPath, count: number, seconds: number) => {
+    metrics.onPublished(path, count, seconds);
+    emf?.recorder.count('MessagesPublished', count);
+  };
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   registerRiskGauges(registry, db);
   const { host, port, user, password } = config.postgres;
@@ -61,10 +72,10 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const relay = new OutboxRelay(db, publisher, {
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
-    onPublished: (count, seconds) => metrics.onPublished('relay', count, seconds),
+    onPublished: (count, seconds) => published('relay', count, seconds),
   });
   const dispatcher = new OutboxDispatcher(db, publisher, {
-    onPublished: (count, seconds) => metrics.onPublished('fast', count, seconds),
+    onPublished: (count, seconds) => published('fast', count, seconds),
     onPublishFailed: (error, rows) =>
       logger.warn('outbox publish failed; the relay will retry', {
         rows,
@@ -86,6 +97,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     onApplied(decision, createdAt) {
       metrics.observer.onApplied(decision, createdAt);
       life.observer.onApplied(decision, createdAt);
+      emfOutcomes?.onApplied(decision, createdAt);
     },
   };
   const cache = new SagaCache();
@@ -106,6 +118,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     waiters,
     runner,
     metrics,
+    emf,
     actions: new OperatorActions(db, runner),
     deadLetters: new DeadLetterAdmin(broker, db, userId),
     faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned, userId }), (error) =>
@@ -115,6 +128,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       db,
       (accepted, outbox) => {
         metrics.started.inc(accepted.length);
+        emf?.recorder.count('SagasStarted', accepted.length);
         life.accepted(accepted);
         dispatcher.dispatch(outbox);
       },
@@ -154,9 +168,10 @@ void runService<Coordinator>({
         }),
       ),
   async start(
-    { relay, dispatcher, waiters, runner, faultRules, metrics },
+    { relay, dispatcher, waiters, runner, faultRules, metrics, emf },
     { config, logger, broker, db, registry },
   ) {
+    emf?.start();
     relay.start();
     waiters.start();
     const batchSizes = batchSizeHistogram(registry);
@@ -213,6 +228,17 @@ void runService<Coordinator>({
     );
     retention.start();
     // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
-    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules, retention];
+    // The EMF reporter last of all, so its final line counts everything before it.
+    return [
+      ...(emf ? [emf] : []),
+      waiters,
+      relay,
+      dispatcher,
+      replies,
+      deadLetters,
+      sweeper,
+      faultRules,
+      retention,
+    ];
   },
 });

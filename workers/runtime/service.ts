@@ -13,6 +13,7 @@ import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
 import { retentionLoop } from '../../lib/retention';
+import { cloudwatchReporter } from '../../lib/telemetry/cloudwatch';
 import { FaultRuleListener } from './fault-rules';
 import { workerMetrics } from './metrics';
 import { WorkerApi, workerDocument } from './openapi';
@@ -59,6 +60,8 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
     async start({ handler }, { config, logger, db, broker, registry }) {
       const metrics = workerMetrics(registry);
       const batchSizes = batchSizeHistogram(registry);
+      const emf = cloudwatchReporter(config, definition.name);
+      emf?.start();
       const faultRules = new FaultRuleListener(broker, logger);
       if (config.faultInjection) await faultRules.start();
       sampledGauge(
@@ -90,8 +93,21 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
             logger,
             faultInjection: config.faultInjection,
             faultRules,
-            onReplied: metrics.onReplied,
-            onRetry: metrics.onRetry,
+            onReplied: (answered) => {
+              metrics.onReplied(answered);
+              for (const { command, duplicate } of answered) {
+                if (duplicate) continue;
+                emf?.recorder.count('CommandsProcessed');
+                emf?.recorder.duration(
+                  'StepLatencyMs',
+                  Date.now() - Date.parse(command.occurred_at),
+                );
+              }
+            },
+            onRetry: (command) => {
+              metrics.onRetry(command);
+              emf?.recorder.count('CommandRetries');
+            },
           }),
           (message, author) => {
             unauthorized(definition.queue);
@@ -115,7 +131,8 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       await consumer.start();
       const retention = retentionLoop({ db, registry, logger }, workerRetention(config.retention));
       retention.start();
-      return [faultRules, consumer, retention];
+      // The EMF reporter stops last, so its final line counts everything before it.
+      return [...(emf ? [emf] : []), faultRules, consumer, retention];
     },
   });
 }
