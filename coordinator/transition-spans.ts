@@ -18,6 +18,7 @@ export function transitionSpan(saga: SagaRecord, incoming: SagaEvent): Span | un
       'saga.event': incoming.event.type,
       'messaging.message.id': incoming.messageId,
     },
+    true,
   );
 }
 

@@ -53,12 +53,18 @@ export function sagaTraceparent(sagaId: string): string {
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-/** A span continuing `traceparent` (a remote parent), or undefined when tracing is off. */
+/**
+ * A span continuing `traceparent` (a remote parent), or undefined when tracing is off. With
+ * `linkActive`, a span active now in another trace (an operator's request acting on a saga) is
+ * linked to it; elsewhere the active span may be an unrelated order's request that happened to
+ * start a shared batch, so no link is made.
+ */
 export function startSpan(
   name: string,
   traceparent: string | undefined,
   kind: SpanKind,
   attributes: Attributes = {},
+  linkActive = false,
 ): Span | undefined {
   if (!enabled) return undefined;
   const match = traceparent ? traceparentPattern.exec(traceparent) : null;
@@ -70,8 +76,7 @@ export function startSpan(
         isRemote: true,
       })
     : context.active();
-  // Work done for another trace (an operator's request acting on a saga) is linked to it.
-  const active = trace.getActiveSpan()?.spanContext();
+  const active = linkActive ? trace.getActiveSpan()?.spanContext() : undefined;
   const links =
     match && active && active.traceId !== match[1] && trace.isSpanContextValid(active)
       ? [{ context: active }]
