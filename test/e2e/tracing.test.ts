@@ -34,6 +34,8 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_BSP_SCHEDULE_DELAY: '100',
+        CLOUDWATCH_NAMESPACE: 'OrderSagaTest',
+        AWS_REGION: 'eu-west-1',
       }),
     );
     // Loading the SDK makes a start slower than the harness's default wait on a busy machine.
@@ -109,6 +111,32 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
     const lines = logLines(system, 'coordinator').filter((l) => l.order_id === orderId);
     expect(lines.length).to.be.greaterThan(0);
     expect(lines.map((l) => l.trace_id)).to.deep.equal(lines.map(() => traceId));
+  });
+
+  it('given CLOUDWATCH_NAMESPACE set and the order above, when the services stop, then their last EMF lines count it', async () => {
+    await system.stop();
+    const emf = (service: ServiceName) =>
+      logLines(system, service).filter((line) => typeof line._aws === 'object');
+    const sum = (lines: Array<Record<string, unknown>>, metric: string) =>
+      lines.reduce((total, line) => total + (Number(line[metric]) || 0), 0);
+    const namespaces = (lines: Array<Record<string, unknown>>) =>
+      lines.map(
+        (line) =>
+          (line._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0]!
+            .Namespace,
+      );
+
+    const coordinator = emf('coordinator');
+    expect(sum(coordinator, 'SagasStarted'), JSON.stringify(coordinator)).to.be.at.least(1);
+    expect(sum(coordinator, 'SagasCompleted')).to.be.at.least(1);
+    expect(coordinator[0]).to.deep.include({ Service: 'coordinator', Region: 'eu-west-1' });
+    for (const worker of ['payment', 'inventory', 'shipping'] as const) {
+      const lines = emf(worker);
+      expect(sum(lines, 'CommandsProcessed'), `${worker}: ${JSON.stringify(lines)}`).to.be.at.least(
+        1,
+      );
+      expect(namespaces(lines)).to.include('OrderSagaTest');
+    }
   });
 });
 
