@@ -1,12 +1,17 @@
 /** Composition root of the coordinator: the order API, the saga runner, the outbox relay. */
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram, gaugeOf } from '../lib/metrics';
+import type { ConsumeMessage } from 'amqplib';
+import { batchSizeHistogram, gaugeOf, unauthorizedMessagesCounter } from '../lib/metrics';
+import { fromAuthors } from '../lib/messaging/authorship';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
+import { brokerQueueProbe } from '../lib/messaging/queue-probe';
 import { queues } from '../lib/messaging/topology';
 import { ServiceContext, runService, topologyFor } from '../lib/service';
 import { DeadLetterAdmin } from './admin/dead-letters';
@@ -17,11 +22,15 @@ import { StepBreakers } from './breaker/step-breakers';
 import { parkRecentVictims } from './breaker/parked-dead-letters';
 import { adminRoutes } from './http/admin';
 import { consoleRoutes } from './http/console';
+import { coordinatorDocument } from './http/openapi';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
-import { sagaMetrics } from './metrics';
+import { PublishPath, sagaMetrics } from './metrics';
 import { registerRiskGauges } from './risk-gauges';
+import { cloudwatchReporter } from '../lib/telemetry/cloudwatch';
+import { EmfReporter } from '../lib/telemetry/emf';
+import { sagaOutcomeRecorder } from './cloudwatch-metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRelay } from './outbox-relay';
@@ -32,6 +41,8 @@ import { SagaCache } from './saga-cache';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
+import { retentionLoop } from '../lib/retention';
+import { coordinatorRetention } from './retention-tasks';
 
 interface Coordinator {
   relay: OutboxRelay;
@@ -44,15 +55,24 @@ interface Coordinator {
   faultRules: FaultRules;
   breakers: StepBreakers;
   metrics: ReturnType<typeof sagaMetrics>;
+  /** CloudWatch EMF lines, when CLOUDWATCH_NAMESPACE is set. */
+  emf?: EmfReporter;
 }
 
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
   const metrics = sagaMetrics(registry);
+  const emf = cloudwatchReporter(config, 'coordinator');
+  const emfOutcomes = emf && sagaOutcomeRecorder(emf.recorder);
+  const published = (path: PublishPath, count: number, seconds: number) => {
+    metrics.onPublished(path, count, seconds);
+    emf?.recorder.count('MessagesPublished', count);
+  };
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   registerRiskGauges(registry, db);
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
-  const publisher = new ConfirmPublisher(broker, { onReturned });
+  const userId = config.rabbitmq.user;
+  const publisher = new ConfirmPublisher(broker, { onReturned, userId });
   const breakers: StepBreakers = new StepBreakers(db, publisher, {
     ...config.breaker,
     stepTimeoutMs: config.stepTimeoutSeconds * 1000,
@@ -76,11 +96,11 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     heldRoutingKeys: () => breakers.heldRoutingKeys(),
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
-    onPublished: (count, seconds) => metrics.onPublished('relay', count, seconds),
+    onPublished: (count, seconds) => published('relay', count, seconds),
   });
   const dispatcher = new OutboxDispatcher(db, publisher, {
     holds: (routingKey) => breakers.heldRoutingKeys().includes(routingKey),
-    onPublished: (count, seconds) => metrics.onPublished('fast', count, seconds),
+    onPublished: (count, seconds) => published('fast', count, seconds),
     onPublishFailed: (error, rows) =>
       logger.warn('outbox publish failed; the relay will retry', {
         rows,
@@ -102,6 +122,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     onApplied(decision, createdAt) {
       metrics.observer.onApplied(decision, createdAt);
       life.observer.onApplied(decision, createdAt);
+      emfOutcomes?.onApplied(decision, createdAt);
     },
   };
   const cache = new SagaCache();
@@ -123,15 +144,17 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     runner,
     metrics,
     breakers,
+    emf,
     actions: new OperatorActions(db, runner),
-    deadLetters: new DeadLetterAdmin(broker),
-    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned }), (error) =>
+    deadLetters: new DeadLetterAdmin(broker, db, userId),
+    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned, userId }), (error) =>
       logger.warn('fault rule broadcast failed', describeError(error)),
     ),
     intake: new OrderIntake(
       db,
       (accepted, outbox) => {
         metrics.started.inc(accepted.length);
+        emf?.recorder.count('SagasStarted', accepted.length);
         life.accepted(accepted);
         dispatcher.dispatch(outbox);
       },
@@ -148,8 +171,12 @@ void runService<Coordinator>({
   name: 'coordinator',
   port: (config) => config.ports.coordinator,
   database: (config) => config.postgres.databases.orders,
+  // Intake, the reply batches, the relay, the sweeper and the read API share it; the waiters'
+  // LISTEN connection comes on top.
+  poolSize: 10,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   create: build,
+  document: coordinatorDocument,
   routes: (
     { intake, waiters, actions, deadLetters, faultRules, breakers },
     { db, config },
@@ -162,7 +189,7 @@ void runService<Coordinator>({
       .use(
         adminRoutes({
           db,
-          adminToken: config.adminToken,
+          adminTokens: config.adminTokens,
           faultInjection: config.faultInjection,
           actions,
           deadLetters,
@@ -171,14 +198,29 @@ void runService<Coordinator>({
         }),
       ),
   async start(
-    { relay, dispatcher, waiters, runner, faultRules, metrics, breakers },
+    { relay, dispatcher, waiters, runner, faultRules, metrics, emf, breakers },
     { config, logger, broker, db, registry },
   ) {
+    emf?.start();
     relay.start();
     waiters.start();
     const batchSizes = batchSizeHistogram(registry);
+    const unauthorized = unauthorizedMessagesCounter(registry);
+    const refuse = (queue: string) => (message: ConsumeMessage, author: string | undefined) => {
+      unauthorized(queue);
+      logger.warn('unauthorized message refused', {
+        queue,
+        message_id: message.properties.messageId,
+        author: author ?? null,
+      });
+    };
+    // Replies come from the workers; the coordinator's own account replays dead-lettered ones.
+    const ownAndWorkers = [...config.authors.workers, config.rabbitmq.user];
     const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
+      authors: ownAndWorkers,
+      userId: config.rabbitmq.user,
+      onUnauthorized: refuse(queues.coordinator),
       onOutcome: metrics.onOutcome,
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onReturned: metrics.returned,
@@ -192,7 +234,13 @@ void runService<Coordinator>({
       queue: queues.deadLetterEvents,
       prefetch: 64,
       maxBatch: 64,
-      handle: deadLetterHandler(runner, logger, metrics.onOutcome, breakers),
+      // A dead letter is published by a worker, or by the broker for a message that keeps its
+      // sender's user-id (a command of this coordinator). Others are dropped unread: no DLX.
+      handle: fromAuthors(
+        ownAndWorkers,
+        deadLetterHandler(runner, logger, db, metrics.onOutcome, breakers),
+        refuse(queues.deadLetterEvents),
+      ),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('dead-letter batch will be retried', {
           attempt,
@@ -201,7 +249,7 @@ void runService<Coordinator>({
         }),
     });
     await deadLetters.start();
-    const sweeper = new TimeoutSweeper(db, runner, {
+    const sweeper = new TimeoutSweeper(db, runner, brokerQueueProbe(broker), {
       intervalMs: Math.min(1_000, config.stepTimeoutSeconds * 250),
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
@@ -209,7 +257,24 @@ void runService<Coordinator>({
     });
     sweeper.start();
     faultRules.start();
+    const retention = retentionLoop(
+      { db, registry, logger },
+      coordinatorRetention(config.retention),
+    );
+    retention.start();
     // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
-    return [waiters, relay, dispatcher, breakers, replies, deadLetters, sweeper, faultRules];
+    // The EMF reporter last of all, so its final line counts everything before it.
+    return [
+      ...(emf ? [emf] : []),
+      waiters,
+      relay,
+      dispatcher,
+      breakers,
+      replies,
+      deadLetters,
+      sweeper,
+      faultRules,
+      retention,
+    ];
   },
 });

@@ -71,6 +71,13 @@ export function sagaMetrics(registry: Registry) {
     'Commands dead-lettered (the saga moved to STUCK), by step',
     ['step'],
   );
+  // A wait is not a retry: the command was never re-sent, it was still queued for a worker.
+  const waits = counter(
+    registry,
+    'order_saga_worker_waits_total',
+    'Sagas that found their command still queued for a worker at a step deadline, by step',
+    ['step'],
+  );
   const observer: TransitionObserver = {
     onApplied(decision, createdAt) {
       for (const entry of decision.timeline) {
@@ -82,6 +89,7 @@ export function sagaMetrics(registry: Registry) {
           if (decision.commands.length > 0) retries.inc({ step: entry.step, cause: 'timeout' });
         }
         if (entry.type === 'DEAD_LETTERED') deadLetters.inc({ step: entry.step });
+        if (entry.type === 'WAITING_FOR_WORKER') waits.inc({ step: entry.step });
       }
       if (!terminalStatuses.includes(decision.status)) return;
       outcomes.inc({ status: decision.status });

@@ -119,3 +119,17 @@ export function sharedRead<T>(read: () => Promise<T>, maxAgeMs = 1_000): () => P
     return last.value;
   };
 }
+
+/**
+ * Messages refused because the account that published them is not one the consumer obeys:
+ * anything above zero is a misconfigured service or someone writing to a queue they should not.
+ */
+export function unauthorizedMessagesCounter(registry: Registry) {
+  const refused = counter(
+    registry,
+    'order_saga_unauthorized_messages_total',
+    'Messages dead-lettered because their publisher (user-id) is not an account this consumer obeys',
+    ['queue'],
+  );
+  return (queue: string) => refused.inc({ queue });
+}

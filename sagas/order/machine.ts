@@ -8,6 +8,7 @@
  *                                  (compensating.*: undo completed steps in reverse order)
  *
  *   any waiting state ──dead letter / timeouts exhausted──▶ stuck ──replay──▶ the same state
+ *     (a timeout while its command still waits in the worker's queue spends no attempt)
  *                                                            │ expiry or operator cancel
  *                                                            ▼
  *                                     compensating (the step in flight included), then cancelled
@@ -16,7 +17,7 @@
  * come back from `transition` as action objects, and the saga runner turns them into outbox
  * rows and timeline events inside the same database transaction as the new snapshot.
  */
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import {
   CommandType,
   Failure,
@@ -48,6 +49,21 @@ export interface OrderSagaContext extends OrderSagaInput {
   reason: FailureReason | null;
   /** The waiting state the saga was in when it became stuck; where a replay resumes. */
   stuckFrom: WaitingState | null;
+  /**
+   * True from a timeout that found the command still queued for its worker until the next send
+   * or counted timeout: the wait is noted once, not at every deadline. Absent in snapshots
+   * stored before it existed, which reads as false.
+   */
+  awaitingWorker?: boolean;
+}
+
+/**
+ * What the coordinator saw of the step's command queue when the deadline fell: the consumers
+ * attached to it and the messages ready in it.
+ */
+export interface CommandQueueFacts {
+  consumers: number;
+  ready: number;
 }
 
 export type ReplyEvent = { [K in ReplyType]: { type: K; data: ReplyData[K] } }[ReplyType];
@@ -62,10 +78,16 @@ export interface OperatorEvent {
   data: { actor: string; reason: string };
 }
 
+export interface StepTimedOutEvent {
+  type: 'step.timed_out';
+  /** `queue` is absent when the queue could not be checked: the timeout then counts. */
+  data: { token: string; queue?: CommandQueueFacts };
+}
+
 export type OrderSagaEvent =
   | ReplyEvent
   | DeadLetteredEvent
-  | { type: 'step.timed_out'; data: { token: string } }
+  | StepTimedOutEvent
   | { type: 'saga.stuck_expired'; data: Record<string, never> }
   | OperatorEvent;
 
@@ -84,6 +106,7 @@ export type TimelineNoteType =
   | 'STEP_FAILED'
   | 'RETRY_SCHEDULED'
   | 'STEP_TIMED_OUT'
+  | 'WAITING_FOR_WORKER'
   | 'DEAD_LETTERED'
   | 'COMPENSATION_STARTED'
   | 'COMPENSATED'
@@ -158,6 +181,13 @@ function waitingOn(state: WaitingState, command: CommandType) {
       actions: [note('DEAD_LETTERED', step, command), stuckAt(state, step)],
     },
     'step.timed_out': [
+      // A command still waiting in its queue has not failed: re-sending it would only queue a
+      // duplicate behind it and spend an attempt. The saga keeps waiting (under a new deadline).
+      { guard: and(['commandQueued', 'awaitingWorker']), actions: [{ type: 'awaitWorker' }] },
+      {
+        guard: 'commandQueued',
+        actions: [note('WAITING_FOR_WORKER', step, command), { type: 'awaitWorker' }],
+      },
       {
         guard: { type: 'canResend', params: { command } },
         target: self,
@@ -251,6 +281,15 @@ export const orderSagaMachine = setup({
   guards: {
     isFor: ({ event }, { command }: SendCommandParams) =>
       'data' in event && 'command' in event.data && event.data.command === command,
+    /**
+     * The command has not reached a worker yet: no worker consumes its queue, or the queue has a
+     * backlog it may still sit in. A re-send would join the back of the same queue.
+     */
+    commandQueued: ({ event }) =>
+      event.type === 'step.timed_out' &&
+      event.data.queue !== undefined &&
+      (event.data.queue.consumers === 0 || event.data.queue.ready > 0),
+    awaitingWorker: ({ context }) => context.awaitingWorker === true,
     canResend: ({ context }, { command }: SendCommandParams) =>
       (context.timeouts[command] ?? 0) < context.maxRetryAttempts,
     stuckFrom: ({ context }, { from }: { from: WaitingState }) => context.stuckFrom === from,
@@ -264,13 +303,16 @@ export const orderSagaMachine = setup({
         ...context.attempts,
         [command]: (context.attempts[command] ?? 0) + 1,
       }),
+      awaitingWorker: false,
     }),
     countTimeout: assign({
       timeouts: ({ context }, { command }: SendCommandParams) => ({
         ...context.timeouts,
         [command]: (context.timeouts[command] ?? 0) + 1,
       }),
+      awaitingWorker: false,
     }),
+    awaitWorker: assign({ awaitingWorker: true }),
     rememberFailure: assign({
       reason: ({ event }, { step }: { step: Step }): FailureReason => {
         const { code, message } = (event as FailureEvent).data;
@@ -296,7 +338,14 @@ export const orderSagaMachine = setup({
   },
 }).createMachine({
   id: 'orderSaga',
-  context: ({ input }) => ({ ...input, attempts: {}, timeouts: {}, reason: null, stuckFrom: null }),
+  context: ({ input }) => ({
+    ...input,
+    attempts: {},
+    timeouts: {},
+    reason: null,
+    stuckFrom: null,
+    awaitingWorker: false,
+  }),
   initial: 'authorizingPayment',
   states: {
     authorizingPayment: {

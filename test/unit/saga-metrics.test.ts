@@ -114,4 +114,19 @@ describe('saga metrics', () => {
     expect(text).to.include('order_saga_replies_handled_total{outcome="applied"} 1');
     expect(text).to.include('order_saga_replies_handled_total{outcome="orphan"} 1');
   });
+
+  it('saga metrics, given a step timeout whose command is still queued with no worker, when it is applied, then a wait is counted for the step and no retry', async () => {
+    const registry = new Registry();
+    const { observer } = sagaMetrics(registry);
+    const decision = decide(started.saga, {
+      type: 'step.timed_out',
+      data: { token: 'any', queue: { consumers: 0, ready: 3 } },
+    });
+
+    observer.onApplied(decision, new Date());
+
+    const text = await retriesCounted(registry);
+    expect(text).to.include('order_saga_worker_waits_total{step="payment"} 1');
+    expect(text).not.to.match(/saga_retries_total\{.*\} [1-9]/);
+  });
 });

@@ -17,7 +17,9 @@ import { Logger, describeError } from '../../lib/logger';
 import { Outcome } from '../../lib/messaging/batch-consumer';
 import { decodeMessage } from '../../lib/messaging/decode';
 import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
-import { ATTEMPT_HEADER, REPLAYED_HEADER } from '../../lib/messaging/headers';
+import { ATTEMPT_HEADER, REPLAYED_HEADER, traceparentIn } from '../../lib/messaging/headers';
+import { Span, traceparentOf, withSpan } from '../../lib/telemetry/spans';
+import { consumeSpan, endConsumeSpans } from './consume-spans';
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { deadLetterOf } from '../../lib/messaging/dead-letter';
@@ -71,6 +73,8 @@ export interface WorkerRuntimeOptions<TPrepared> {
 interface Decoded {
   message: ConsumeMessage;
   command: Command;
+  /** The command's consumer span while tracing is on: the work and the reply are its children. */
+  span?: Span;
 }
 
 interface InjectedFault {
@@ -95,6 +99,21 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const poison: OutgoingMessage[] = [];
     const decoded = decodeAll(messages, poison);
+    try {
+      const outcomes = await handleBatch(messages, decoded, poison);
+      endConsumeSpans(decoded);
+      return outcomes;
+    } catch (error) {
+      endConsumeSpans(decoded, error);
+      throw error;
+    }
+  };
+
+  async function handleBatch(
+    messages: readonly ConsumeMessage[],
+    decoded: Decoded[],
+    poison: OutgoingMessage[],
+  ): Promise<Outcome[]> {
     let handled: Handled;
     try {
       handled = await handleAll(decoded, false);
@@ -111,7 +130,8 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       if (!reply) return [];
       const duplicate = !handled.applied.has(id) || firstAnswers.has(id);
       firstAnswers.add(id);
-      return [{ command: d.command, reply, duplicate, trace: traceOf(d.message) }];
+      const trace = d.span ? traceparentOf(d.span) : traceparentIn(d.message);
+      return [{ command: d.command, reply, duplicate, trace }];
     });
     const outgoing = [
       ...poison,
@@ -121,7 +141,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     await publisher.publishAll(outgoing);
     options.onReplied?.(answered);
     return messages.map(() => ({ kind: 'ack' }));
-  };
+  }
 
   /**
    * Answers what was answered before from the record, and does the rest. Only a delivery that
@@ -166,7 +186,8 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   function decodeAll(messages: readonly ConsumeMessage[], outgoing: OutgoingMessage[]): Decoded[] {
     return messages.flatMap((message) => {
       try {
-        return [{ message, command: decodeMessage(message, validateCommand) }];
+        const command = decodeMessage(message, validateCommand);
+        return [{ message, command, span: consumeSpan(queue, message, command) }];
       } catch (error) {
         const reason = describeError(error);
         logger.warn('poison command dead-lettered', {
@@ -223,7 +244,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     onFailure: (item: Decoded, error: unknown) => void,
   ): Promise<PreparedCommand<TPrepared>[]> {
     const settled = await Promise.allSettled(
-      items.map((d) => handler.prepare(d.command, d.message)),
+      items.map((d) => withSpan(d.span, () => handler.prepare(d.command, d.message))),
     );
     const ready: PreparedCommand<TPrepared>[] = [];
     settled.forEach((result, index) => {
@@ -257,7 +278,10 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   }
 
   /** Retry later through the broker (telling the coordinator), or dead-letter when spent. */
-  function technicalFailure({ command, message }: Decoded, error: unknown): OutgoingMessage[] {
+  function technicalFailure(
+    { command, message, span }: Decoded,
+    error: unknown,
+  ): OutgoingMessage[] {
     const reason = describeError(error);
     const code = reason.code ?? 'TECHNICAL_FAILURE';
     const route = routeTechnicalFailure(message, queue, options.policy, {
@@ -267,6 +291,9 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       orderId: command.order_id,
       step: command.step,
       command: command.type,
+    });
+    span?.addEvent(route.kind === 'dead-letter' ? 'dead-lettered' : 'retry scheduled', {
+      'error.type': code,
     });
     if (route.kind === 'dead-letter') {
       logger.error('command dead-lettered', {
@@ -322,11 +349,6 @@ function mayHaveBeenAnswered({ message, command }: Decoded): boolean {
     headers[ATTEMPT_HEADER] !== undefined ||
     headers[REPLAYED_HEADER] !== undefined
   );
-}
-
-function traceOf(message: ConsumeMessage): string | undefined {
-  const value = message.properties.headers?.traceparent as unknown;
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** `crash`: the process dies mid-message, before any ack, exactly like a real crash. */
