@@ -101,11 +101,18 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
     await db('sagas')
       .whereIn('saga_id', sagas)
       .update({ deadline_at: db.raw("now() - interval '1 second'") });
-    const sweeper = new TimeoutSweeper(db, new SagaRunner(db, () => undefined, STEP_TIMEOUT_MS), {
-      intervalMs: 60_000,
-      stuckTimeoutSeconds: 3600,
-      heldSteps: () => second.heldSteps(),
-    });
+    // The queue is not asked: a held step's sagas must not even be picked up.
+    const unasked = { check: () => Promise.resolve(undefined) };
+    const sweeper = new TimeoutSweeper(
+      db,
+      new SagaRunner(db, () => undefined, STEP_TIMEOUT_MS),
+      unasked,
+      {
+        intervalMs: 60_000,
+        stuckTimeoutSeconds: 3600,
+        heldSteps: () => second.heldSteps(),
+      },
+    );
     expect(await sweeper.runOnce()).to.equal(0);
     await dispatcher.stop();
     for (const saga of sagas) expect(await heldFor(saga), saga).to.equal(1);
