@@ -15,6 +15,8 @@ import { SagaRecord } from './saga-cache';
 export interface IntakeSettings {
   maxRetryAttempts: number;
   stepTimeoutMs: number;
+  /** The definition new sagas start on (SAGA_VERSION); version 1 when not given. */
+  sagaVersion?: number;
 }
 
 export interface NewSaga {
@@ -75,13 +77,16 @@ export function plan(
 ): PlannedSaga {
   const sagaId = randomUUID();
   const items = normalizeLines(request.items);
-  const decision = startSaga({
-    sagaId,
-    orderId: request.order_id,
-    items,
-    total: request.total,
-    maxRetryAttempts: settings.maxRetryAttempts,
-  });
+  const decision = startSaga(
+    {
+      sagaId,
+      orderId: request.order_id,
+      items,
+      total: request.total,
+      maxRetryAttempts: settings.maxRetryAttempts,
+    },
+    settings.sagaVersion,
+  );
   const faults = simulationOf(request);
   const timeline: TimelineRow[] = [];
   const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);

@@ -28,6 +28,7 @@ import { SagaCache } from './saga-cache';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
+import { isRegistered, registeredVersions } from '../sagas/order/versions';
 
 interface Coordinator {
   relay: OutboxRelay;
@@ -110,6 +111,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       {
         maxRetryAttempts: config.maxRetryAttempts,
         stepTimeoutMs: config.stepTimeoutSeconds * 1000,
+        sagaVersion: config.sagaVersion,
       },
       cache,
     ),
@@ -121,6 +123,13 @@ void runService<Coordinator>({
   port: (config) => config.ports.coordinator,
   database: (config) => config.postgres.databases.orders,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
+  configProblems: (config) =>
+    isRegistered(config.sagaVersion)
+      ? []
+      : [
+          `SAGA_VERSION ${config.sagaVersion} is not a registered order saga version ` +
+            `(registered: ${registeredVersions().join(', ')})`,
+        ],
   create: build,
   routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
     Router()

@@ -40,6 +40,8 @@ const envSchema = {
     PAYMENT_PROVIDER_URL: { type: 'string', pattern: '^(https?://.+)?$', default: '' },
     PAYMENT_MAX_AMOUNT: { type: 'number', minimum: 0, default: 10000 },
     FAULT_INJECTION: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    SAGA_VERSION: { type: 'integer', minimum: 1, maximum: 1000, default: 2 },
+    RISK_DECLINE_SCORE: { type: 'integer', minimum: 0, maximum: 100, default: 80 },
     ADMIN_TOKEN: { type: 'string', default: '' },
     LOG_LEVEL: {
       type: 'string',
@@ -86,6 +88,10 @@ export interface Config {
   readonly paymentProviderUrl: string;
   readonly paymentMaxAmount: number;
   readonly faultInjection: boolean;
+  /** The order saga definition new sagas start on; sagas in flight keep their own. */
+  readonly sagaVersion: number;
+  /** The fraud check rejects an order whose risk score is above this (0–100). */
+  readonly riskDeclineScore: number;
   readonly adminToken: string;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
@@ -191,6 +197,8 @@ function toConfig(e: Parsed): Config {
       e.PAYMENT_PROVIDER_URL || `http://127.0.0.1:${e.PAYMENT_SERVICE_PORT}/provider`,
     paymentMaxAmount: e.PAYMENT_MAX_AMOUNT,
     faultInjection: e.FAULT_INJECTION === 'on',
+    sagaVersion: e.SAGA_VERSION,
+    riskDeclineScore: e.RISK_DECLINE_SCORE,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT as LogFormat,

@@ -62,6 +62,9 @@ export async function createNamespace(
     PREFETCH_COUNT: '64',
     LOG_LEVEL: 'warn',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // The contract tests were written against version 1 of the order saga and assert its
+    // timelines; a test of a later version asks for it.
+    SAGA_VERSION: '1',
     ...overrides,
   };
   const config = loadConfig(env);

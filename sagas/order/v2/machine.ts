@@ -1,10 +1,10 @@
 /**
  * The order saga, version 2: a fraud check before payment.
  *
- *   happy path:    assessingRisk ──▶ authorizingPayment ──▶ reservingInventory ──▶ creatingShipment ──▶ completed
- *                        │ rejected        │ declined            │ rejected               │ rejected
- *                        ▼                 ▼                     ▼                        ▼
- *   compensation:    cancelled ◀──── cancelled ◀── voidingPayment ◀── releasingInventory ◀── (cancellingShipment)
+ *   happy path:  assessingRisk ─▶ authorizingPayment ─▶ reservingInventory ─▶ creatingShipment ─▶ completed
+ *                      │ rejected       │ declined              │ rejected             │ rejected
+ *                      ▼                ▼                       ▼                      ▼
+ *   compensation:  cancelled        cancelled ◀─ voidingPayment ◀─ releasingInventory ◀─ (cancellingShipment)
  *                                  (compensating.*: undo completed steps in reverse order)
  *
  *   any waiting state ──dead letter / timeouts exhausted──▶ stuck ──replay──▶ the same state
