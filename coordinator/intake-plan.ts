@@ -3,6 +3,7 @@
  * timeline and outbox rows that decision produced. Nothing here touches the database.
  */
 import { randomUUID } from 'node:crypto';
+import { Step } from '../sagas/contracts/envelope';
 import { OrderRequest, Simulation, normalizeLines } from '../sagas/contracts/order-request';
 import { StoredSaga, startSaga } from '../sagas/order/decide';
 import { faultHeaders, simulationOf } from './fault-header';
@@ -51,6 +52,7 @@ export function recordOf(saga: NewSaga, now: string): SagaRecord {
   return {
     saga_id: saga.saga_id,
     order_id: saga.order_id,
+    step: saga.step as Step | null,
     snapshot: saga.snapshot as StoredSaga,
     timeline_seq: saga.timeline_seq,
     faults: saga.faults as Simulation | null,
