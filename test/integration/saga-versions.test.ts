@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Database } from '../../lib/db';
 import { listStuckSagas } from '../../coordinator/admin/stuck-sagas';
 import { OperatorActions } from '../../coordinator/admin/operator-actions';
@@ -13,6 +15,7 @@ describe('saga versions (real PostgreSQL)', function () {
   this.timeout(20_000);
   let db: Database;
   let runner: SagaRunner;
+  let env: Record<string, string>;
   const intakeOn = (sagaVersion: number) =>
     new OrderIntake(db, () => undefined, {
       maxRetryAttempts: 2,
@@ -21,7 +24,9 @@ describe('saga versions (real PostgreSQL)', function () {
     });
 
   before(async () => {
-    const { config } = await createNamespace('versions');
+    const namespace = await createNamespace('versions');
+    const { config } = namespace;
+    env = namespace.env;
     db = await migratedDatabase(config, 'orders');
     runner = new SagaRunner(db, () => undefined, 30_000);
   });
@@ -131,5 +136,21 @@ describe('saga versions (real PostgreSQL)', function () {
     expect(report.stranded).to.be.at.least(1);
     const ended = groups.filter((g) => g.state === 'completed' || g.state === 'cancelled');
     expect(ended).to.deep.equal([]);
+  });
+
+  it('npm run saga:check, given sagas in flight on a version removed from this code, when run, then it exits 1 naming them', async () => {
+    const sagaId = await startOrder(1);
+    await pretendVersion(sagaId, 77);
+
+    // The script from its source (tsx), with this test's databases as its configuration.
+    const run = spawnSync(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.resolve(__dirname, '../../scripts/saga-check.ts')],
+      { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' },
+    );
+
+    expect(run.status, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/^77\s+authorizingPayment\s+1\s+NO \(unknown version\)$/m);
+    expect(run.stdout).to.match(/^FAIL: \d+ saga\(s\) in flight would be stranded/m);
   });
 });
