@@ -70,14 +70,24 @@ export function orderRowOf(saga: NewSaga, now: string): OrderRow {
   return { ...saga, reason: null, created_at: at, updated_at: at };
 }
 
-/** The rows a new order would write, its saga id drawn fresh; `hash` identifies its body. */
+/** A request's new trace: the saga takes its id, and its first command continues it. */
+export interface SagaTrace {
+  sagaId: string;
+  traceparent: string;
+}
+
+/**
+ * The rows a new order would write, its saga id drawn fresh (or the id of the trace its
+ * request started, so that trace is the order's); `hash` identifies its body.
+ */
 export function plan(
   request: OrderRequest,
   hash: string,
   now: string,
   settings: IntakeSettings,
+  trace?: SagaTrace,
 ): PlannedSaga {
-  const sagaId = randomUUID();
+  const sagaId = trace?.sagaId ?? randomUUID();
   const items = normalizeLines(request.items);
   const decision = startSaga(
     {
@@ -94,7 +104,10 @@ export function plan(
   const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);
   const identity = { sagaId, orderId: request.order_id };
   const outbox = decision.commands.map((intent) => ({
-    ...commandRow(identity, intent, null, now, faultHeaders(faults, intent)),
+    ...commandRow(identity, intent, null, now, {
+      ...faultHeaders(faults, intent),
+      ...(trace ? { traceparent: trace.traceparent } : {}),
+    }),
     saga_id: sagaId,
   }));
   const saga: NewSaga = {

@@ -1,12 +1,17 @@
 /** Composition root of the coordinator: the order API, the saga runner, the outbox relay. */
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
 import { describeError } from '../lib/logger';
-import { batchSizeHistogram, gaugeOf } from '../lib/metrics';
+import type { ConsumeMessage } from 'amqplib';
+import { batchSizeHistogram, gaugeOf, unauthorizedMessagesCounter } from '../lib/metrics';
+import { fromAuthors } from '../lib/messaging/authorship';
 import { BatchConsumer } from '../lib/messaging/batch-consumer';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { registerQueueDepthGauges } from '../lib/messaging/queue-depth';
+import { brokerQueueProbe } from '../lib/messaging/queue-probe';
 import { queues } from '../lib/messaging/topology';
 import { ServiceContext, runService, topologyFor } from '../lib/service';
 import { DeadLetterAdmin } from './admin/dead-letters';
@@ -14,10 +19,15 @@ import { FaultRules } from './admin/fault-rules';
 import { OperatorActions } from './admin/operator-actions';
 import { adminRoutes } from './http/admin';
 import { consoleRoutes } from './http/console';
+import { coordinatorDocument } from './http/openapi';
 import { orderRoutes } from './http/orders';
 import { sagaCountRoutes } from './http/saga-counts';
 import { sagaDetailRoutes } from './http/saga-details';
-import { sagaMetrics } from './metrics';
+import { PublishPath, sagaMetrics } from './metrics';
+import { registerRiskGauges } from './risk-gauges';
+import { cloudwatchReporter } from '../lib/telemetry/cloudwatch';
+import { EmfReporter } from '../lib/telemetry/emf';
+import { sagaOutcomeRecorder } from './cloudwatch-metrics';
 import { OrderIntake } from './order-intake';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRelay } from './outbox-relay';
@@ -29,6 +39,8 @@ import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
 import { isRegistered, registeredVersions } from '../sagas/order/versions';
+import { retentionLoop } from '../lib/retention';
+import { coordinatorRetention } from './retention-tasks';
 
 interface Coordinator {
   relay: OutboxRelay;
@@ -40,21 +52,31 @@ interface Coordinator {
   deadLetters: DeadLetterAdmin;
   faultRules: FaultRules;
   metrics: ReturnType<typeof sagaMetrics>;
+  /** CloudWatch EMF lines, when CLOUDWATCH_NAMESPACE is set. */
+  emf?: EmfReporter;
 }
 
 function build({ config, logger, db, broker, registry }: ServiceContext): Coordinator {
   const metrics = sagaMetrics(registry);
+  const emf = cloudwatchReporter(config, 'coordinator');
+  const emfOutcomes = emf && sagaOutcomeRecorder(emf.recorder);
+  const published = (path: PublishPath, count: number, seconds: number) => {
+    metrics.onPublished(path, count, seconds);
+    emf?.recorder.count('MessagesPublished', count);
+  };
   registerQueueDepthGauges(registry, broker, topologyFor(config));
+  registerRiskGauges(registry, db);
   const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
-  const publisher = new ConfirmPublisher(broker, { onReturned });
+  const userId = config.rabbitmq.user;
+  const publisher = new ConfirmPublisher(broker, { onReturned, userId });
   const relay = new OutboxRelay(db, publisher, {
     onError: (error, delayMs) =>
       logger.error('outbox relay failed', { retry_in_ms: delayMs, ...describeError(error) }),
-    onPublished: (count) => metrics.published.inc(count),
+    onPublished: (count, seconds) => published('relay', count, seconds),
   });
   const dispatcher = new OutboxDispatcher(db, publisher, {
-    onPublished: (count) => metrics.published.inc(count),
+    onPublished: (count, seconds) => published('fast', count, seconds),
     onPublishFailed: (error, rows) =>
       logger.warn('outbox publish failed; the relay will retry', {
         rows,
@@ -76,6 +98,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     onApplied(decision, createdAt) {
       metrics.observer.onApplied(decision, createdAt);
       life.observer.onApplied(decision, createdAt);
+      emfOutcomes?.onApplied(decision, createdAt);
     },
   };
   const cache = new SagaCache();
@@ -96,15 +119,17 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
     waiters,
     runner,
     metrics,
+    emf,
     actions: new OperatorActions(db, runner),
-    deadLetters: new DeadLetterAdmin(broker),
-    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned }), (error) =>
+    deadLetters: new DeadLetterAdmin(broker, db, userId),
+    faultRules: new FaultRules(db, new ConfirmPublisher(broker, { onReturned, userId }), (error) =>
       logger.warn('fault rule broadcast failed', describeError(error)),
     ),
     intake: new OrderIntake(
       db,
       (accepted, outbox) => {
         metrics.started.inc(accepted.length);
+        emf?.recorder.count('SagasStarted', accepted.length);
         life.accepted(accepted);
         dispatcher.dispatch(outbox);
       },
@@ -122,6 +147,9 @@ void runService<Coordinator>({
   name: 'coordinator',
   port: (config) => config.ports.coordinator,
   database: (config) => config.postgres.databases.orders,
+  // Intake, the reply batches, the relay, the sweeper and the read API share it; the waiters'
+  // LISTEN connection comes on top.
+  poolSize: 10,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
   configProblems: (config) =>
     isRegistered(config.sagaVersion)
@@ -131,6 +159,7 @@ void runService<Coordinator>({
             `(registered: ${registeredVersions().join(', ')})`,
         ],
   create: build,
+  document: coordinatorDocument,
   routes: ({ intake, waiters, actions, deadLetters, faultRules }, { db, config }): Router =>
     Router()
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
@@ -140,7 +169,7 @@ void runService<Coordinator>({
       .use(
         adminRoutes({
           db,
-          adminToken: config.adminToken,
+          adminTokens: config.adminTokens,
           faultInjection: config.faultInjection,
           actions,
           deadLetters,
@@ -148,15 +177,30 @@ void runService<Coordinator>({
         }),
       ),
   async start(
-    { relay, dispatcher, waiters, runner, faultRules, metrics },
+    { relay, dispatcher, waiters, runner, faultRules, metrics, emf },
     { config, logger, broker, db, registry },
   ) {
+    emf?.start();
     relay.start();
     waiters.start();
     const batchSizes = batchSizeHistogram(registry);
+    const unauthorized = unauthorizedMessagesCounter(registry);
+    const refuse = (queue: string) => (message: ConsumeMessage, author: string | undefined) => {
+      unauthorized(queue);
+      logger.warn('unauthorized message refused', {
+        queue,
+        message_id: message.properties.messageId,
+        author: author ?? null,
+      });
+    };
+    // Replies come from the workers; the coordinator's own account replays dead-lettered ones.
+    const ownAndWorkers = [...config.authors.workers, config.rabbitmq.user];
     const replies = replyConsumer(broker, runner, logger, {
       prefetch: config.prefetchCount,
-      onOutcome: (outcome) => metrics.events.inc({ outcome }),
+      authors: ownAndWorkers,
+      userId: config.rabbitmq.user,
+      onUnauthorized: refuse(queues.coordinator),
+      onOutcome: metrics.onOutcome,
       onBatch: (size) => batchSizes.observe({ queue: queues.coordinator }, size),
       onReturned: metrics.returned,
     });
@@ -165,7 +209,13 @@ void runService<Coordinator>({
       queue: queues.deadLetterEvents,
       prefetch: 64,
       maxBatch: 64,
-      handle: deadLetterHandler(runner, logger),
+      // A dead letter is published by a worker, or by the broker for a message that keeps its
+      // sender's user-id (a command of this coordinator). Others are dropped unread: no DLX.
+      handle: fromAuthors(
+        ownAndWorkers,
+        deadLetterHandler(runner, logger, db, metrics.onOutcome),
+        refuse(queues.deadLetterEvents),
+      ),
       onTransientFailure: (error, attempt, delayMs) =>
         logger.warn('dead-letter batch will be retried', {
           attempt,
@@ -174,14 +224,30 @@ void runService<Coordinator>({
         }),
     });
     await deadLetters.start();
-    const sweeper = new TimeoutSweeper(db, runner, {
+    const sweeper = new TimeoutSweeper(db, runner, brokerQueueProbe(broker), {
       intervalMs: Math.min(1_000, config.stepTimeoutSeconds * 250),
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
     });
     sweeper.start();
     faultRules.start();
+    const retention = retentionLoop(
+      { db, registry, logger },
+      coordinatorRetention(config.retention),
+    );
+    retention.start();
     // Stopped in reverse: consumers first, then the publishes they caused, then the waiters.
-    return [waiters, relay, dispatcher, replies, deadLetters, sweeper, faultRules];
+    // The EMF reporter last of all, so its final line counts everything before it.
+    return [
+      ...(emf ? [emf] : []),
+      waiters,
+      relay,
+      dispatcher,
+      replies,
+      deadLetters,
+      sweeper,
+      faultRules,
+      retention,
+    ];
   },
 });

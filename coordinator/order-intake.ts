@@ -12,7 +12,7 @@ import { Database } from '../lib/db';
 import { statement } from '../lib/pipelined';
 import { isTransientError } from '../lib/errors';
 import { OrderRequest } from '../sagas/contracts/order-request';
-import { IntakeSettings, PlannedSaga, orderRowOf, plan, recordOf } from './intake-plan';
+import { IntakeSettings, PlannedSaga, SagaTrace, orderRowOf, plan, recordOf } from './intake-plan';
 import { SagaCache } from './saga-cache';
 import {
   CommittedOutboxRow,
@@ -41,6 +41,8 @@ export interface AcceptedSaga {
 
 export class OrderIntake {
   private readonly batcher: Batcher<OrderRequest, Settled>;
+  /** The trace a request starts, beside it rather than in it: the batch stays one of orders. */
+  private readonly traces = new WeakMap<OrderRequest, SagaTrace>();
 
   constructor(
     private readonly db: Database,
@@ -53,7 +55,9 @@ export class OrderIntake {
     this.batcher = new Batcher((requests) => this.submitBatch(requests));
   }
 
-  async submit(request: OrderRequest): Promise<IntakeResult> {
+  /** `trace`: the request's own new trace, whose id then becomes the saga's id. */
+  async submit(request: OrderRequest, trace?: SagaTrace): Promise<IntakeResult> {
+    if (trace) this.traces.set(request, trace);
     const outcome = await this.batcher.submit(request);
     if (outcome.kind === 'failed') throw outcome.error;
     return outcome;
@@ -94,7 +98,10 @@ export class OrderIntake {
     const planned = new Map<string, PlannedSaga>();
     requests.forEach((request, index) => {
       if (!planned.has(request.order_id))
-        planned.set(request.order_id, plan(request, hashes[index]!, now, this.settings));
+        planned.set(
+          request.order_id,
+          plan(request, hashes[index]!, now, this.settings, this.traces.get(request)),
+        );
     });
     const { created, outbox } = await insertNewSagas(this.db, [...planned.values()]);
     const createdSagas = [...planned.values()]

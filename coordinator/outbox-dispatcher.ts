@@ -16,7 +16,8 @@ export interface OutboxDispatcherOptions {
   deleteDelayMs?: number;
   /** A batch of confirmed rows this large is deleted at once. */
   deleteBatchSize?: number;
-  onPublished?: (count: number) => void;
+  /** Called once a batch is confirmed, with its size and the seconds its publish took. */
+  onPublished?: (count: number, seconds: number) => void;
   onPublishFailed?: (error: unknown, rows: number) => void;
   onDeleteFailed?: (error: unknown, delayMs: number) => void;
 }
@@ -37,6 +38,7 @@ export class OutboxDispatcher {
   /** Publishes rows that have just committed; never throws (a failure leaves them to the relay). */
   dispatch(rows: readonly CommittedOutboxRow[]): void {
     if (rows.length === 0) return;
+    const started = process.hrtime.bigint();
     const publishing = this.publisher
       .publishAll(
         rows.map((row) => ({
@@ -50,7 +52,7 @@ export class OutboxDispatcher {
       )
       .then(
         () => {
-          this.options.onPublished?.(rows.length);
+          this.options.onPublished?.(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
           this.confirmed.push(...rows.map((row) => row.id));
           this.scheduleDelete();
         },

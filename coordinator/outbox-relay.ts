@@ -28,7 +28,8 @@ export interface OutboxRelayOptions {
   /** Rows younger than this belong to the fast path of the process that wrote them. */
   graceMs?: number;
   onError?: (error: unknown, delayMs: number) => void;
-  onPublished?: (count: number) => void;
+  /** Called after commit with the rows published and the seconds their publish took. */
+  onPublished?: (count: number, seconds: number) => void;
 }
 
 export class OutboxRelay {
@@ -86,6 +87,7 @@ export class OutboxRelay {
   async runOnce(): Promise<number> {
     const limit = this.options.batchSize ?? 500;
     const graceSeconds = (this.options.graceMs ?? 5_000) / 1000;
+    let seconds = 0;
     const count = await this.db.transaction(async (trx) => {
       // Claim and delete in one statement; the deletion only becomes real if every publish is
       // confirmed and the transaction commits.
@@ -97,6 +99,7 @@ export class OutboxRelay {
         [graceSeconds, limit],
       );
       if (rows.length === 0) return 0;
+      const publishing = process.hrtime.bigint();
       await this.publisher.publishAll(
         rows.map((row) => ({
           exchange: row.exchange,
@@ -107,9 +110,10 @@ export class OutboxRelay {
           headers: row.headers,
         })),
       );
+      seconds = Number(process.hrtime.bigint() - publishing) / 1e9;
       return rows.length;
     });
-    if (count > 0) this.options.onPublished?.(count);
+    if (count > 0) this.options.onPublished?.(count, seconds);
     return count;
   }
 }

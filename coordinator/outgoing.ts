@@ -1,6 +1,6 @@
 /**
- * Turns a decider's command intents into outbox rows: the envelope of SPEC §7 with fresh
- * message ids, a W3C traceparent derived from the saga, and the routing of SPEC §7.
+ * Turns a decider's command intents into outbox rows: the message envelope with fresh
+ * message ids, a W3C traceparent derived from the saga, and the command's routing key.
  */
 import { randomUUID } from 'node:crypto';
 import { commandQueueOfStep, exchanges } from '../lib/messaging/topology';

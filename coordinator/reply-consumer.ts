@@ -6,22 +6,32 @@
 import type { ConsumeMessage } from 'amqplib';
 import { PoisonMessageError } from '../lib/errors';
 import { Logger, describeError } from '../lib/logger';
+import { fromAuthors } from '../lib/messaging/authorship';
 import { BatchConsumer, Outcome } from '../lib/messaging/batch-consumer';
 import { BrokerConnection } from '../lib/messaging/connection';
 import { deadLetterVia } from '../lib/messaging/dead-letter';
 import { decodeMessage } from '../lib/messaging/decode';
+import { traceparentIn } from '../lib/messaging/headers';
 import { ConfirmPublisher, OutgoingMessage } from '../lib/messaging/publisher';
 import { queues } from '../lib/messaging/topology';
 import { compileValidator } from '../lib/validation';
 import { Reply, replySchema } from '../sagas/contracts/messages';
 import { OrderSagaEvent } from '../sagas/order/machine';
-import { SagaEvent, SagaRunner } from './saga-runner';
+import { EventOutcome, SagaEvent, SagaRunner } from './saga-runner';
 
 const validateReply = compileValidator<Reply>(replySchema);
 
 export interface ReplyConsumerOptions {
   prefetch: number;
-  onOutcome?: (outcome: string) => void;
+  /**
+   * Broker accounts whose replies are taken: the workers', and the coordinator's own (an
+   * operator's replay of a dead-lettered reply). Anything else is dead-lettered unread.
+   */
+  authors: readonly string[];
+  /** The coordinator's own broker user, stamped on what it publishes. */
+  userId?: string;
+  onUnauthorized?: (message: ConsumeMessage, author: string | undefined) => void;
+  onOutcome?: (outcome: EventOutcome) => void;
   onBatch?: (size: number) => void;
   /** Counts dead letters the broker returned (see ConfirmPublisher). */
   onReturned?: (message: OutgoingMessage) => void;
@@ -42,7 +52,11 @@ export function replyConsumer(
     queue: queues.coordinator,
     prefetch: options.prefetch,
     maxBatch: 200,
-    handle: replyHandler(runner, logger, options.onOutcome),
+    handle: fromAuthors(
+      options.authors,
+      replyHandler(runner, logger, options.onOutcome),
+      (message, author) => options.onUnauthorized?.(message, author),
+    ),
     onBatch: options.onBatch,
     onTransientFailure: (error, attempt, delayMs) =>
       logger.warn('reply batch will be retried', {
@@ -53,7 +67,7 @@ export function replyConsumer(
     onRejected: (message, reason) =>
       logger.error('reply dead-lettered', { message_id: message.properties.messageId, reason }),
     deadLetter: deadLetterVia(
-      new ConfirmPublisher(broker, { onReturned: options.onReturned }),
+      new ConfirmPublisher(broker, { onReturned: options.onReturned, userId: options.userId }),
       queues.coordinator,
     ),
   });
@@ -62,7 +76,7 @@ export function replyConsumer(
 export function replyHandler(
   runner: SagaRunner,
   logger: Logger,
-  onOutcome: (outcome: string) => void = () => undefined,
+  onOutcome: (outcome: EventOutcome) => void = () => undefined,
 ) {
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = messages.map(() => ({ kind: 'ack' }));
@@ -76,6 +90,7 @@ export function replyHandler(
           messageId: reply.message_id,
           sagaId: reply.saga_id,
           event: { type: reply.type, data: reply.data } as OrderSagaEvent,
+          traceparent: traceparentIn(message),
         });
       } catch (error) {
         const poison = error as PoisonMessageError;

@@ -17,9 +17,11 @@ import { parkUnknownVersion } from '../sagas/order/park';
 import { isRegistered } from '../sagas/order/versions';
 import { OrderStatus, settledStatuses, terminalStatuses } from '../sagas/order/status';
 import { faultHeaders } from './fault-header';
+import { endTransitionSpans, transitionSpan } from './transition-spans';
+import { Span, spansEnabled, traceparentOf } from '../lib/telemetry/spans';
 import { OutboxRow, commandRow } from './outgoing';
 import { SagaCache, SagaRecord } from './saga-cache';
-import { SagaTiming, nextTiming } from './saga-timing';
+import { SagaTiming, isStaleTimeout, nextTiming } from './saga-timing';
 import {
   CommittedOutboxRow,
   InboxRow,
@@ -35,6 +37,8 @@ export interface SagaEvent {
   messageId: string;
   sagaId: string;
   event: OrderSagaEvent;
+  /** The message's W3C traceparent, when it came in one; otherwise the saga's trace is used. */
+  traceparent?: string;
 }
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'orphan';
@@ -66,6 +70,8 @@ interface Planned {
   writes: PlannedWrites;
   records: Map<string, SagaRecord>;
   applied: Array<{ decision: Decision; createdAt: Date }>;
+  /** One per event decided, while tracing is on; they end with the write. */
+  spans: Span[];
 }
 
 /** Attempts at a batch that keeps being overtaken before it is left to the consumer's retry. */
@@ -101,10 +107,12 @@ export class SagaRunner {
       try {
         outbox = await this.write(planned.writes);
       } catch (error) {
+        endTransitionSpans(planned.spans, error);
         if (!isOvertaken(error)) throw error;
         this.cache.forget(sagas.keys());
         continue;
       }
+      endTransitionSpans(planned.spans);
       this.committed(planned, outbox);
       return planned.outcomes;
     }
@@ -129,6 +137,7 @@ export class SagaRunner {
     seen: Set<string>,
   ): Planned {
     const applied: Planned['applied'] = [];
+    const spans: Span[] = [];
     const writes: PlannedWrites = {
       sagas: new Map(),
       timeline: [],
@@ -141,7 +150,10 @@ export class SagaRunner {
       if (seen.has(incoming.messageId)) return 'duplicate';
       seen.add(incoming.messageId);
       const saga = sagas.get(incoming.sagaId);
-      const outcome = saga ? this.apply(saga, incoming, writes, now, applied) : 'orphan';
+      const span = saga && spansEnabled() ? transitionSpan(saga, incoming) : undefined;
+      if (span) spans.push(span);
+      const outcome = saga ? this.apply(saga, incoming, writes, now, applied, span) : 'orphan';
+      span?.setAttribute('saga.outcome', outcome);
       writes.inbox.push({
         message_id: incoming.messageId,
         saga_id: incoming.sagaId,
@@ -150,7 +162,7 @@ export class SagaRunner {
       });
       return outcome;
     });
-    return { outcomes, writes, records: sagas, applied };
+    return { outcomes, writes, records: sagas, applied, spans };
   }
 
   private async write(writes: PlannedWrites): Promise<CommittedOutboxRow[]> {
@@ -191,14 +203,9 @@ export class SagaRunner {
     writes: PlannedWrites,
     now: Date,
     applied: Planned['applied'],
+    span?: Span,
   ): EventOutcome {
-    // A timeout armed before the latest send or retry notice is stale.
-    if (
-      incoming.event.type === 'step.timed_out' &&
-      incoming.event.data.token !== saga.deadline_token
-    ) {
-      return 'ignored';
-    }
+    if (isStaleTimeout(incoming.event, saga.deadline_token)) return 'ignored';
     // A saga whose definition this build lacks is parked, never fails the batch it came in.
     const decision = isRegistered(saga.snapshot.version)
       ? decide(saga.snapshot, incoming.event)
@@ -217,8 +224,10 @@ export class SagaRunner {
       return 'ignored';
     }
     const identity = { sagaId: saga.saga_id, orderId: saga.order_id };
+    span?.setAttributes({ 'saga.state': decision.state, 'saga.status': decision.status });
+    const trace = span ? { traceparent: traceparentOf(span) } : undefined;
     for (const intent of decision.commands) {
-      const headers = faultHeaders(saga.faults, intent);
+      const headers = { ...faultHeaders(saga.faults, intent), ...trace };
       writes.outbox.push(
         commandRow(identity, intent, incoming.messageId, now.toISOString(), headers),
       );

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Decision } from '../sagas/order/decide';
+import { OrderSagaEvent } from '../sagas/order/machine';
 
 export interface SagaTiming {
   deadline_at: string | null;
@@ -31,4 +32,9 @@ export function nextTiming(
   const stuck_since =
     decision.status === 'STUCK' ? (current.stuck_since ?? now.toISOString()) : null;
   return { ...armed, stuck_since };
+}
+
+/** A timeout armed before the latest send or retry notice is stale: its token no longer matches. */
+export function isStaleTimeout(event: OrderSagaEvent, deadlineToken: string | null): boolean {
+  return event.type === 'step.timed_out' && event.data.token !== deadlineToken;
 }

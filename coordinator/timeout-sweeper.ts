@@ -4,8 +4,14 @@
  * ignored), and a saga STUCK longer than STUCK_TIMEOUT_SECONDS gets `saga.stuck_expired`.
  * Event ids are derived from the deadline, so coordinators sweeping at once agree on them and
  * the inbox applies each only once.
+ *
+ * A timeout carries what the broker says of the step's command queue at that moment (consumers
+ * and ready messages, asked once per queue per sweep): a command nobody has taken yet is waited
+ * for, not re-sent. That fact is decided on by the saga, not here.
  */
 import { Database } from '../lib/db';
+import { QueueFacts, QueueProbe } from '../lib/messaging/queue-probe';
+import { queues } from '../lib/messaging/topology';
 import { SagaEvent, SagaRunner } from './saga-runner';
 
 export interface TimeoutSweeperOptions {
@@ -15,6 +21,13 @@ export interface TimeoutSweeperOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The command queue of a step: each step's commands, compensations included, go to one worker. */
+const commandQueues: Readonly<Record<string, string>> = {
+  payment: queues.payment,
+  inventory: queues.inventory,
+  shipping: queues.shipping,
+};
+
 export class TimeoutSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -22,6 +35,7 @@ export class TimeoutSweeper {
   constructor(
     private readonly db: Database,
     private readonly runner: SagaRunner,
+    private readonly probe: QueueProbe,
     private readonly options: TimeoutSweeperOptions,
   ) {}
 
@@ -42,9 +56,9 @@ export class TimeoutSweeper {
   async runOnce(): Promise<number> {
     const limit = this.options.batchSize ?? 200;
     const { rows: due } = await this.db.raw<{
-      rows: Array<{ saga_id: string; deadline_token: string }>;
+      rows: Array<{ saga_id: string; deadline_token: string; step: string | null }>;
     }>(
-      `SELECT saga_id, deadline_token FROM sagas
+      `SELECT saga_id, deadline_token, step FROM sagas
        WHERE deadline_at <= now() ORDER BY deadline_at LIMIT ?`,
       [limit],
     );
@@ -56,12 +70,19 @@ export class TimeoutSweeper {
        ORDER BY stuck_since LIMIT ?`,
       [this.options.stuckTimeoutSeconds, limit],
     );
+    const facts = await this.queueFacts(due.map(({ step }) => step));
     const events: SagaEvent[] = [
-      ...due.map(({ saga_id, deadline_token }) => ({
-        sagaId: saga_id,
-        messageId: `timeout:${saga_id}:${deadline_token}`,
-        event: { type: 'step.timed_out' as const, data: { token: deadline_token } },
-      })),
+      ...due.map(({ saga_id, deadline_token, step }) => {
+        const queue = step ? facts.get(step) : undefined;
+        return {
+          sagaId: saga_id,
+          messageId: `timeout:${saga_id}:${deadline_token}`,
+          event: {
+            type: 'step.timed_out' as const,
+            data: queue ? { token: deadline_token, queue } : { token: deadline_token },
+          },
+        };
+      }),
       ...expired.map(({ saga_id, since }) => ({
         sagaId: saga_id,
         messageId: `stuck-expired:${saga_id}:${since}`,
@@ -70,5 +91,18 @@ export class TimeoutSweeper {
     ];
     if (events.length > 0) await this.runner.handle(events);
     return events.length;
+  }
+
+  /** The command queue facts of each step in `steps`, asked once per queue. */
+  private async queueFacts(steps: Array<string | null>): Promise<Map<string, QueueFacts>> {
+    const facts = new Map<string, QueueFacts>();
+    const wanted = [...new Set(steps)].filter((s): s is string => s !== null && s in commandQueues);
+    await Promise.all(
+      wanted.map(async (step) => {
+        const found = await this.probe.check(commandQueues[step]!);
+        if (found) facts.set(step, found);
+      }),
+    );
+    return facts;
   }
 }

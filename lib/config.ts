@@ -4,6 +4,7 @@
  */
 import Ajv from 'ajv';
 import { config as loadDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
 import { LogFormat, logFormats } from './log-format';
 import { longestRetryDelayMs } from './retry-schedule';
 
@@ -21,13 +22,16 @@ const envSchema = {
     PAYMENTS_DB: { ...identifier, default: 'payments' },
     INVENTORY_DB: { ...identifier, default: 'inventory' },
     SHIPPING_DB: { ...identifier, default: 'shipping' },
-    POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+    // Unset: each service's own default (lib/service.ts), sized to the connection budget.
+    POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100 },
     RABBITMQ_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     RABBITMQ_PORT: { ...port, default: 5672 },
     RABBITMQ_MANAGEMENT_PORT: { ...port, default: 15672 },
     RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
     RABBITMQ_PASSWORD: { type: 'string', default: 'guest' },
     RABBITMQ_VHOST: { type: 'string', minLength: 1, maxLength: 255, default: '/' },
+    COORDINATOR_RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
+    WORKER_RABBITMQ_USERS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$', default: 'guest' },
     ORDER_SERVICE_PORT: { ...port, default: 8000 },
     PAYMENT_SERVICE_PORT: { ...port, default: 8001 },
     INVENTORY_SERVICE_PORT: { ...port, default: 8002 },
@@ -49,6 +53,14 @@ const envSchema = {
       default: 'info',
     },
     LOG_FORMAT: { type: 'string', enum: logFormats, default: 'json' },
+    // At least two days: longer than a message can live on a work queue (24 h) plus its retries,
+    // so no redelivery can arrive after the record that absorbs it is gone.
+    RETENTION_DAYS: { type: 'number', minimum: 2, maximum: 3650, default: 7 },
+    TIMELINE_RETENTION_DAYS: { type: 'number', minimum: 1, maximum: 36500 },
+    OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^(https?://.+)?$', default: '' },
+    OTEL_SERVICE_NAME: { type: 'string', default: '' },
+    CLOUDWATCH_NAMESPACE: { type: 'string', pattern: '^([^:]{1,255})?$', default: '' },
+    AWS_REGION: { type: 'string', default: '' },
   },
 } as const;
 
@@ -58,7 +70,8 @@ export interface Config {
     readonly port: number;
     readonly user: string;
     readonly password: string;
-    readonly poolSize: number;
+    /** Unset: the service's own default. */
+    readonly poolSize: number | undefined;
     readonly databases: {
       readonly orders: string;
       readonly payments: string;
@@ -73,6 +86,14 @@ export interface Config {
     readonly user: string;
     readonly password: string;
     readonly vhost: string;
+  };
+  /**
+   * Broker accounts whose messages are obeyed: the broker stamps every message with the account
+   * that published it (user-id), so authorship cannot be forged by whoever can write to a queue.
+   */
+  readonly authors: {
+    readonly coordinator: string;
+    readonly workers: readonly string[];
   };
   readonly ports: {
     readonly coordinator: number;
@@ -92,13 +113,36 @@ export interface Config {
   readonly sagaVersion: number;
   /** The fraud check rejects an order whose risk score is above this (0–100). */
   readonly riskDeclineScore: number;
+  /** As configured (may be a comma-separated list). */
   readonly adminToken: string;
+  /** Every admin token accepted: more than one while a token is being rotated. */
+  readonly adminTokens: readonly string[];
   readonly logLevel: string;
   readonly logFormat: LogFormat;
+  readonly retention: {
+    /** Inbox, processed-command and fault bookkeeping records older than this go. */
+    readonly days: number;
+    /** Timelines of sagas that ended longer ago than this go; null keeps them. */
+    readonly timelineDays: number | null;
+  };
+  readonly telemetry: {
+    /** Tracing is on only when an OTLP endpoint is given; the SDK reads the other OTEL_*. */
+    readonly otlpEndpoint: string;
+    /** OTEL_SERVICE_NAME, when set, names every service alike; otherwise each its own. */
+    readonly serviceName: string;
+    /** CloudWatch Embedded Metric Format lines on stdout, or null for none. */
+    readonly cloudwatch: { readonly namespace: string; readonly region: string } | null;
+  };
 }
 
+/** Settings that are secrets: each may instead be read from the file named by `<NAME>_FILE`. */
+export const secretVariables = ['POSTGRES_PASSWORD', 'RABBITMQ_PASSWORD', 'ADMIN_TOKEN'] as const;
+
 /** Every environment variable the services read. */
-export const configVariables: readonly string[] = Object.keys(envSchema.properties);
+export const configVariables: readonly string[] = [
+  ...Object.keys(envSchema.properties),
+  ...secretVariables.map((name) => `${name}_FILE`),
+];
 
 /** The variable that sets each service's HTTP port, for messages an operator acts on. */
 export const portVariables: Readonly<Record<keyof Config['ports'], string>> = {
@@ -129,6 +173,13 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     const value = env[name];
     if (value !== undefined && value !== '') candidate[name] = value.trim();
   }
+  const secretProblems: string[] = [];
+  for (const name of secretVariables) {
+    const secret = readSecret(env, name);
+    if (secret.problem) secretProblems.push(secret.problem);
+    else if (secret.value !== undefined) candidate[name] = secret.value;
+  }
+  if (secretProblems.length > 0) throw new ConfigError(secretProblems);
   if (!validateEnv(candidate)) {
     const problems = (validateEnv.errors ?? []).map(
       (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}`,
@@ -136,8 +187,8 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     throw new ConfigError(problems);
   }
   const config = toConfig(candidate as unknown as Parsed);
-  const timing = timingProblems(config);
-  if (timing.length > 0) throw new ConfigError(timing);
+  const problems = [...timingProblems(config), ...cloudwatchProblems(config)];
+  if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
 
@@ -158,6 +209,14 @@ function timingProblems(config: Config): string[] {
   ];
 }
 
+/** EMF lines name the region they belong to; the CloudWatch agent cannot guess it. */
+function cloudwatchProblems(config: Config): string[] {
+  const cloudwatch = config.telemetry.cloudwatch;
+  return cloudwatch && !cloudwatch.region
+    ? ['AWS_REGION must be set when CLOUDWATCH_NAMESPACE is']
+    : [];
+}
+
 function toConfig(e: Parsed): Config {
   return {
     postgres: {
@@ -165,7 +224,7 @@ function toConfig(e: Parsed): Config {
       port: e.POSTGRES_PORT,
       user: e.POSTGRES_USER,
       password: e.POSTGRES_PASSWORD,
-      poolSize: e.POSTGRES_POOL_SIZE,
+      poolSize: (e.POSTGRES_POOL_SIZE as number | undefined) ?? undefined,
       databases: {
         orders: e.POSTGRES_DB,
         payments: e.PAYMENTS_DB,
@@ -180,6 +239,10 @@ function toConfig(e: Parsed): Config {
       user: e.RABBITMQ_USER,
       password: e.RABBITMQ_PASSWORD,
       vhost: e.RABBITMQ_VHOST,
+    },
+    authors: {
+      coordinator: e.COORDINATOR_RABBITMQ_USER,
+      workers: listOf(e.WORKER_RABBITMQ_USERS),
     },
     ports: {
       coordinator: e.ORDER_SERVICE_PORT,
@@ -200,9 +263,93 @@ function toConfig(e: Parsed): Config {
     sagaVersion: e.SAGA_VERSION,
     riskDeclineScore: e.RISK_DECLINE_SCORE,
     adminToken: e.ADMIN_TOKEN,
+    adminTokens: listOf(e.ADMIN_TOKEN),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT as LogFormat,
+    retention: {
+      days: e.RETENTION_DAYS,
+      timelineDays: (e.TIMELINE_RETENTION_DAYS as number | undefined) ?? null,
+    },
+    telemetry: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+      cloudwatch: e.CLOUDWATCH_NAMESPACE
+        ? { namespace: e.CLOUDWATCH_NAMESPACE, region: e.AWS_REGION }
+        : null,
+    },
   };
+}
+
+/** The broker and database account of each service, as `npm run provision` creates them. */
+export const serviceAccounts = {
+  coordinator: 'order_coordinator',
+  payment: 'payment_worker',
+  inventory: 'inventory_worker',
+  shipping: 'shipping_worker',
+} as const;
+
+export type AccountService = keyof typeof serviceAccounts;
+
+export interface AccountSecrets {
+  service: AccountService;
+  postgresPassword: string;
+  rabbitmqPassword: string;
+}
+
+const accountPrefixes: Record<AccountService, string> = {
+  coordinator: 'COORDINATOR',
+  payment: 'PAYMENT',
+  inventory: 'INVENTORY',
+  shipping: 'SHIPPING',
+};
+
+/**
+ * The passwords `npm run provision` gives each service's accounts, from
+ * `<SERVICE>_POSTGRES_PASSWORD[_FILE]` and `<SERVICE>_RABBITMQ_PASSWORD[_FILE]`; each is required.
+ */
+export function loadAccountSecrets(env: Env = readProcessEnv()): AccountSecrets[] {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const secret = readSecret(env, name);
+    if (secret.problem) problems.push(secret.problem);
+    else if (!secret.value) problems.push(`${name} (or ${name}_FILE) must be set`);
+    return secret.value ?? '';
+  };
+  const accounts = (Object.keys(accountPrefixes) as AccountService[]).map((service) => ({
+    service,
+    postgresPassword: required(`${accountPrefixes[service]}_POSTGRES_PASSWORD`),
+    rabbitmqPassword: required(`${accountPrefixes[service]}_RABBITMQ_PASSWORD`),
+  }));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return accounts;
+}
+
+function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * A secret from `name`, or from the file `<name>_FILE` names (a container secret, a mounted
+ * volume). Setting both is refused: which one wins would be a guess. Only the variable's name
+ * ever appears in a problem, never the value.
+ */
+export function readSecret(env: Env, name: string): { value?: string; problem?: string } {
+  const file = env[`${name}_FILE`];
+  const direct = env[name];
+  if (file === undefined || file === '') return direct ? { value: direct } : {};
+  if (direct !== undefined && direct !== '') {
+    return { problem: `${name} and ${name}_FILE are both set; set one` };
+  }
+  try {
+    // A trailing newline is an artefact of how the file was written, not part of the secret.
+    return { value: readFileSync(file, 'utf8').replace(/\r?\n$/, '') };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    return { problem: `${name}_FILE names a file that cannot be read (${code}): ${file}` };
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {

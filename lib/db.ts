@@ -12,7 +12,8 @@ export interface PostgresSettings {
   port: number;
   user: string;
   password: string;
-  poolSize: number;
+  /** Unset: a small pool, enough for a script or a test. */
+  poolSize?: number | undefined;
 }
 
 export type Database = Knex;
@@ -54,7 +55,7 @@ export function createDatabase(
     }),
     pool: {
       min: 0,
-      max: settings.poolSize,
+      max: settings.poolSize ?? 4,
       idleTimeoutMillis: 30_000,
       // The statements a pipelined transaction sends in one turn leave in one write.
       afterCreate: (connection: PgConnection, done: (error: null, c: PgConnection) => void) => {
@@ -113,6 +114,17 @@ export async function migrateToLatest(db: Database, directory: string): Promise<
     loadExtensions: migrationExtensions,
   })) as [number, string[]];
   return applied;
+}
+
+/** knex's lock row: set while one process migrates, so that two never migrate at once. */
+export const MIGRATION_LOCK_TABLE = 'knex_migrations_lock';
+
+/**
+ * knex refused to migrate because the lock is taken: the database answered, so this is not an
+ * outage but another migrator at work, or the stale lock of one that crashed.
+ */
+export function isMigrationLocked(error: unknown): boolean {
+  return error instanceof Error && error.name === 'MigrationLocked';
 }
 
 export async function migrateDown(db: Database, directory: string): Promise<void> {

@@ -6,8 +6,14 @@
  */
 import { retryForever } from './backoff';
 import { Config } from './config';
-import { Database, ensureDatabaseExists, migrateToLatest } from './db';
-import { isAccessRefused } from './errors';
+import {
+  Database,
+  MIGRATION_LOCK_TABLE,
+  ensureDatabaseExists,
+  isMigrationLocked,
+  migrateToLatest,
+} from './db';
+import { isAccessRefused, isTransientError } from './errors';
 import { exitCodes } from './exit-codes';
 import { Logger, describeError } from './logger';
 import {
@@ -16,6 +22,7 @@ import {
   connectBroker,
   connectionName,
 } from './messaging/connection';
+import { Readiness } from './readiness';
 
 export function databaseAddress(config: Config, database: string): string {
   return `postgres://${config.postgres.host}:${config.postgres.port}/${database}`;
@@ -28,8 +35,10 @@ export async function prepareDatabase(
   database: string,
   migrationsDirectory: string,
   logger: Logger,
+  readiness: Readiness,
 ): Promise<void> {
   const address = databaseAddress(config, database);
+  readiness.waitFor(`PostgreSQL database ${database} and its migrations`);
   await retryForever(
     async () => {
       await ensureDatabaseExists(config.postgres, database);
@@ -43,7 +52,25 @@ export async function prepareDatabase(
           ...describeError(error),
         });
       }
-      logger.error('database unreachable', {
+      if (isMigrationLocked(error)) {
+        // The database answers: another instance is migrating, or one that crashed mid-way
+        // left its lock behind (released by hand once no migration runs: README, Troubleshooting).
+        readiness.waitFor(`migration lock of ${database} (${MIGRATION_LOCK_TABLE})`);
+        logger.warn('database migration lock held', {
+          address,
+          lock_table: MIGRATION_LOCK_TABLE,
+          attempt,
+          retry_in_ms: delayMs,
+        });
+        return;
+      }
+      // Only a lost connection is an outage; anything else (a migration that fails, a missing
+      // migration file) is named as what it is, though it is retried the same way.
+      const unreachable = isTransientError(error);
+      readiness.waitFor(
+        `${unreachable ? 'PostgreSQL at' : 'migrations of'} ${address} (${describeError(error).error})`,
+      );
+      logger.error(unreachable ? 'database unreachable' : 'database migration failed', {
         address,
         attempt,
         retry_in_ms: delayMs,

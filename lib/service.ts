@@ -12,16 +12,21 @@ import express, { Router } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log';
+import { withTimeout } from './backoff';
 import { Config, ConfigError, loadConfig, portVariables } from './config';
 import { Database, checkDatabase, createDatabase } from './db';
 import { exitCodes } from './exit-codes';
+import { docsRouter } from './http/docs';
 import { opsRouter } from './http/ops';
+import { Readiness } from './readiness';
 import { problemHandler, routeNotFound, sendProblem } from './http/problem';
 import { isPortInUse, listen } from './listen';
 import { Logger, createLogger, describeError } from './logger';
 import { createRegistry } from './metrics';
 import { BrokerConnection, brokerAddress } from './messaging/connection';
-import { buildTopology, declareTopology } from './messaging/topology';
+import { ServiceName, buildTopology, declareTopology, serviceTopology } from './messaging/topology';
+import { connectionGauges, httpMetrics } from './service-metrics';
+import { stopTracing } from './telemetry/preload';
 import { connectBrokerLogged, databaseAddress, prepareDatabase } from './service-connections';
 
 export interface ServiceContext {
@@ -41,14 +46,21 @@ export interface Stoppable {
 
 /** One service: `create` builds its parts, the rest wire them in at the right moment. */
 export interface ServiceDefinition<TParts> {
-  name: string;
+  name: ServiceName;
   port(config: Config): number;
   database(config: Config): string;
+  /**
+   * PostgreSQL connections this service's pool may hold unless POSTGRES_POOL_SIZE says
+   * otherwise: the per-instance connection budget (README, Production accounts).
+   */
+  poolSize: number;
   migrationsDirectory: string;
   /** What this service finds wrong with a configuration the schema accepted (e.g. an unknown saga version). */
   configProblems?(config: Config): string[];
   create(context: ServiceContext): TParts;
   routes(parts: TParts, context: ServiceContext): Router;
+  /** The OpenAPI document of the service's HTTP API, served at /openapi.json and /docs. */
+  document(): object;
   /**
    * Requests answered before the Express app, ready or not (e.g. a simulator standing for a
    * remote system, which should cost no more than one would).
@@ -69,7 +81,11 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   const registry = createRegistry(definition.name);
   const databaseName = definition.database(config);
   // No connection is opened until the first query.
-  const db = createDatabase(config.postgres, databaseName, {
+  const postgres = {
+    ...config.postgres,
+    poolSize: config.postgres.poolSize ?? definition.poolSize,
+  };
+  const db = createDatabase(postgres, databaseName, {
     warn: (message) => logger.warn('database client', { detail: message }),
     error: (message) => logger.warn('database client', { detail: message }),
   });
@@ -95,12 +111,19 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
   let ready = false;
   const broker = connectBrokerLogged(config, logger, definition.name, () => ready);
   const context: ServiceContext = { config, logger, db, broker, registry };
+  connectionGauges(registry, db, broker);
   const parts = definition.create(context);
   raw.route = definition.rawRoutes?.(parts, context);
+  const probes = {
+    database: () => withTimeout(checkDatabase(db), 2_000),
+    broker: () => broker.isConnected(),
+  };
+  const readiness = new Readiness(probes);
   app.use(accessLog(logger));
-  app.use(
-    opsRouter({ database: () => checkDatabase(db), broker: () => broker.isConnected() }, registry),
-  );
+  app.use(httpMetrics(registry));
+  app.use(opsRouter(probes, readiness, registry));
+  // The reference needs neither database nor broker: readable while the service starts.
+  app.use(docsRouter(definition.document()));
   app.use((_req, res, next) => {
     if (ready) return next();
     sendProblem(res, { status: 503, title: 'Service Unavailable', detail: 'starting' });
@@ -111,22 +134,37 @@ export async function runService<TParts>(definition: ServiceDefinition<TParts>):
 
   const stoppables: Stoppable[] = [];
   installShutdown(logger, async () => {
+    readiness.stop();
     for (const stoppable of stoppables.reverse()) await stoppable.stop();
     await new Promise((resolve) => server.close(resolve));
     await broker.close();
     await db.destroy();
+    await stopTracing();
   });
 
-  await prepareDatabase(config, db, databaseName, definition.migrationsDirectory, logger);
-  const topology = topologyFor(config);
+  await prepareDatabase(
+    config,
+    db,
+    databaseName,
+    definition.migrationsDirectory,
+    logger,
+    readiness,
+  );
+  readiness.waitFor('RabbitMQ topology');
+  // Only this service's share: its broker account may be limited to its own queues.
+  const topology = serviceTopology(topologyFor(config), definition.name);
   const topologyChannel = broker.createChannel({
     setup: (channel: Parameters<typeof declareTopology>[0]) => declareTopology(channel, topology),
   });
   await topologyChannel.waitForConnect();
+  readiness.waitFor('seeding');
   await definition.prepare?.(parts, context);
   // Serve before consuming: a worker's first command may need its own routes (the simulator).
+  // Readiness follows the API gate, so a client that saw it ready is never told "starting".
   ready = true;
+  readiness.waitFor('consumers');
   stoppables.push(...(await definition.start(parts, context)));
+  readiness.started();
   logger.info('service ready', {
     database: databaseAddress(config, databaseName),
     broker: brokerAddress(config.rabbitmq),

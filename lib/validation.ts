@@ -49,17 +49,28 @@ const exactMultipleOf: SchemaValidateFunction = (step: number, value: number) =>
   return ok;
 };
 
+/**
+ * Built at first use, and every schema compiled at its first value: compiling is most of what a
+ * service does between its start and its first answer, and a restarted worker should be serving
+ * (health, then its queue) before it pays for schemas it may not need yet.
+ */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 // Bodies are validated as sent: a default filled in would change what the client asked for.
-const bodyAjv = createAjv({ useDefaults: false });
-const queryAjv = createAjv({ useDefaults: true });
+const bodyAjv = once(() => createAjv({ useDefaults: false }));
+const queryAjv = once(() => createAjv({ useDefaults: true }));
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 export type Validator<T> = (value: unknown) => Validated<T>;
 
 export function compileValidator<T>(schema: object): Validator<T> {
-  const validate = bodyAjv.compile(schema);
+  const compiled = once(() => bodyAjv().compile(schema));
   return (value) => {
+    const validate = compiled();
     if (validate(value)) return { ok: true, value: value as T };
     return { ok: false, errors: describe(validate.errors ?? []) };
   };
@@ -73,9 +84,10 @@ export function compileValidator<T>(schema: object): Validator<T> {
  * Defaults declared in the schema are filled in.
  */
 export function compileTextValidator<T>(schema: SchemaObject): Validator<T> {
-  const validate = queryAjv.compile(schema);
+  const compiled = once(() => queryAjv().compile(schema));
   const types = propertyTypes(schema);
   return (input) => {
+    const validate = compiled();
     const value: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries((input ?? {}) as Record<string, unknown>)) {
       value[key] = typeof raw === 'string' ? fromText(raw, types.get(key)) : raw;

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const [coordinatorPid] = pidsListeningOn([ports.coordinator]);
     const result = await runWaitApi({
       port: ports.coordinator,
-      adminToken: config.adminToken,
+      adminToken: config.adminTokens[0] ?? '',
       coordinatorPid: coordinatorPid!,
       wakeSamples: 20,
       idleWaiters: 1_000,

@@ -1,4 +1,4 @@
-/** Dead-letter queues for operators: list (peek), replay to the origin queue, purge. */
+/** Dead-letter queues for operators: list (paged), replay to the origin queue, purge. */
 import { Request, Response, Router } from 'express';
 import { Database } from '../../lib/db';
 import { validBody, validParams, validQuery } from '../../lib/http/inputs';
@@ -22,6 +22,9 @@ const noQuery = compileTextValidator<object>(noQuerySchema);
 const queuePath = compileTextValidator<{ queue: string }>(deadLetterPathSchema);
 const replayBody = compileValidator<DeadLetterReplayBody>(deadLetterReplayBodySchema);
 
+/** Sagas named in a replay's answer; the rest are counted in `resumed`. */
+const MAX_NAMED = 500;
+
 const noQueue = (params: Record<string, string>) => `no dead-letter queue ${params.queue}`;
 
 export function deadLetterRoutes(options: {
@@ -38,22 +41,22 @@ export function deadLetterRoutes(options: {
     if (query.queue !== undefined && !deadLetterQueues.includes(query.queue)) {
       return badRequest(res, [`queue: must be one of ${deadLetterQueues.join(', ')}`]);
     }
+    if (query.cursor !== undefined && query.queue === undefined) {
+      return badRequest(res, ['cursor: a cursor pages through one queue; give its queue too']);
+    }
     const listed = await deadLetters.list({
       ...(query.queue ? { queues: [query.queue] } : {}),
       limit: query.limit,
+      ...(query.cursor ? { afterId: Number(query.cursor) } : {}),
     });
-    // A dead letter whose saga is no longer STUCK (replayed, cancelled) is obsolete.
-    const sagaIds = listed.flatMap((q) =>
-      q.messages.flatMap((m) => (m.saga_id ? [m.saga_id] : [])),
+    const obsolete = await obsoleteAmong(
+      db,
+      listed.flatMap((q) => q.messages),
     );
-    const stuck = await stuckAmong(db, [...new Set(sagaIds)]);
     res.json({
       queues: listed.map((q) => ({
         ...q,
-        messages: q.messages.map((m) => ({
-          ...m,
-          obsolete: m.saga_id !== null && !stuck.has(m.saga_id),
-        })),
+        messages: q.messages.map((m) => ({ ...m, obsolete: obsolete(m) })),
       })),
     });
   });
@@ -65,15 +68,23 @@ export function deadLetterRoutes(options: {
     if (!params || !query || !body) return;
     const who = actionRequest(req, res, {}, false);
     if (!who) return;
-    const replayed = await deadLetters.replay(params.queue, body.message_ids);
-    // The sagas these commands left STUCK resume: the replay re-sends with the same command id.
-    const sagaIds = [...new Set(replayed.flatMap((m) => (m.saga_id ? [m.saga_id] : [])))];
-    const results = await actions.actOnMany(sagaIds, 'replay', who);
+    const resumed: string[] = [];
+    let resumedCount = 0;
+    // Window by window: the sagas these commands left STUCK resume (the replay re-sends with the
+    // same command id), and memory holds one window, not the queue.
+    const replayed = await deadLetters.replay(params.queue, body.message_ids, async (views) => {
+      const sagaIds = [...new Set(views.flatMap((m) => (m.saga_id ? [m.saga_id] : [])))];
+      const results = await actions.actOnMany(sagaIds, 'replay', who);
+      const applied = results.filter((r) => r.result === 'applied').map((r) => r.saga_id);
+      resumedCount += applied.length;
+      resumed.push(...applied.slice(0, MAX_NAMED - resumed.length));
+    });
     res.json({
       queue: params.queue,
-      replayed: replayed.length,
-      messages: replayed,
-      resumed_sagas: results.filter((r) => r.result === 'applied').map((r) => r.saga_id),
+      replayed: replayed.replayed,
+      messages: replayed.messages,
+      resumed_sagas: resumed,
+      resumed: resumedCount,
     });
   });
 
@@ -84,6 +95,13 @@ export function deadLetterRoutes(options: {
   });
 
   return router;
+}
+
+/** A dead letter whose saga is no longer STUCK (replayed, cancelled) is obsolete. */
+async function obsoleteAmong(db: Database, messages: ReadonlyArray<{ saga_id: string | null }>) {
+  const sagaIds = [...new Set(messages.flatMap((m) => (m.saga_id ? [m.saga_id] : [])))];
+  const stuck = await stuckAmong(db, sagaIds);
+  return (m: { saga_id: string | null }) => m.saga_id !== null && !stuck.has(m.saga_id);
 }
 
 function knownQueue(req: Request, res: Response): { queue: string } | undefined {

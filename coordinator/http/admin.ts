@@ -39,7 +39,7 @@ const noSaga = (params: Record<string, string>) => `no saga ${params.saga_id}`;
 
 export interface AdminRoutesOptions {
   db: Database;
-  adminToken: string;
+  adminTokens: readonly string[];
   faultInjection: boolean;
   actions: OperatorActions;
   deadLetters: DeadLetterAdmin;
@@ -51,7 +51,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   const router = Router();
   router.use(
     '/admin',
-    requireAdminToken(options.adminToken),
+    requireAdminToken(options.adminTokens),
     requireJsonIfPresent('the body'),
     parseJson('1mb'),
   );

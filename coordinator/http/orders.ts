@@ -22,6 +22,7 @@ import {
 } from '../../sagas/contracts/http/orders';
 import { OrderRequest } from '../../sagas/contracts/order-request';
 import { OrderIntake } from '../order-intake';
+import { requestTrace } from '../../lib/telemetry/spans';
 import { OrderWaiters } from '../order-waiters';
 import {
   clientGone,
@@ -68,7 +69,7 @@ export function orderRoutes({ db, intake, waiters, faultInjection }: OrderRoutes
     if (!faultInjection && (order.force_fail !== undefined || order.simulate !== undefined)) {
       return badRequest(res, ['force_fail and simulate need FAULT_INJECTION=on']);
     }
-    const outcome = await intake.submit(order);
+    const outcome = await intake.submit(order, requestTrace(req.get('traceparent') !== undefined));
     if (outcome.kind === 'conflict') {
       return sendProblem(res, {
         status: 409,

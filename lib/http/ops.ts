@@ -1,20 +1,38 @@
-/** Health and metrics endpoints every service serves (SPEC §2). */
+/**
+ * Health and metrics endpoints every service serves: `/health` is liveness (the process
+ * answers), `/health/ready` readiness (it can take work), `/health/db` and `/health/queue` each
+ * connection on its own.
+ */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { Readiness } from '../readiness';
+import { sendProblem } from './problem';
 
 export interface HealthProbes {
+  /** Resolves when the database answers in time; rejects with the reason otherwise. */
   database: () => Promise<void>;
   broker: () => boolean;
 }
 
-export function opsRouter(probes: HealthProbes, registry: Registry): Router {
+export function opsRouter(probes: HealthProbes, readiness: Readiness, registry: Registry): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  router.get('/health/ready', async (_req, res) => {
+    const status = await readiness.status();
+    if (status.ready) return void res.json({ status: 'ready' });
+    res.set('Retry-After', '1');
+    sendProblem(res, {
+      status: 503,
+      title: 'Service Unavailable',
+      detail: `waiting for ${status.waitingFor.join('; ')}`,
+      waiting_for: status.waitingFor,
+    });
+  });
   router.get('/health/db', async (_req, res) => {
     try {
-      await withTimeout(probes.database(), 2_000);
+      await probes.database();
       res.json({ status: 'ok' });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
@@ -28,12 +46,4 @@ export function opsRouter(probes: HealthProbes, registry: Registry): Router {
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

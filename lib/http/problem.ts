@@ -8,6 +8,8 @@ export interface Problem {
   title: string;
   detail?: string;
   errors?: string[];
+  /** What a service that is not ready yet waits for (readiness only). */
+  waiting_for?: string[];
 }
 
 const typeBase = 'https://order-saga.dev/problems/';

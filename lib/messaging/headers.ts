@@ -32,3 +32,14 @@ export function isBrokerDeathHeader(name: string): boolean {
 
 /** Set on a dead letter that an operator sent back to its queue. */
 export const REPLAYED_HEADER = 'x-replayed';
+
+/** The W3C trace context a message travels in (see lib/telemetry/spans.ts). */
+export const TRACEPARENT_HEADER = 'traceparent';
+
+/** A message's traceparent, when it has one. */
+export function traceparentIn(message: {
+  properties: { headers?: Record<string, unknown> };
+}): string | undefined {
+  const value = message.properties.headers?.[TRACEPARENT_HEADER];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -10,6 +10,14 @@
 import { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, Message } from 'amqplib';
 import { BrokerConnection } from './connection';
+import {
+  Span,
+  SpanKind,
+  endSpan,
+  spansEnabled,
+  startSpan,
+  traceparentOf,
+} from '../telemetry/spans';
 
 export interface OutgoingMessage {
   exchange: string;
@@ -30,6 +38,11 @@ export interface OutgoingMessage {
 
 export interface ConfirmPublisherOptions {
   publishTimeoutMs?: number;
+  /**
+   * The connection's own broker user, stamped on every message as its user-id: the broker
+   * refuses any other value, so consumers can trust it to name the sender.
+   */
+  userId?: string;
   /** Called once for each message the broker returned as unroutable (for metrics). */
   onReturned?: (message: OutgoingMessage) => void;
 }
@@ -73,7 +86,22 @@ export class ConfirmPublisher {
     await Promise.all(messages.map((message) => this.publish(message)));
   }
 
+  /**
+   * Publishes one message. A message in a trace (it carries a traceparent) gets a producer span
+   * of its own, and its consumer becomes that span's child.
+   */
   async publish(message: OutgoingMessage): Promise<void> {
+    const span = spansEnabled() ? publishSpan(message) : undefined;
+    try {
+      await this.confirmed(span ? withTraceparent(message, traceparentOf(span)) : message);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
+  }
+
+  private async confirmed(message: OutgoingMessage): Promise<void> {
     const mandatory = message.mandatory ?? true;
     const key = routeKey(message.messageId, message.exchange, message.routingKey);
     const tracked = mandatory ? this.track(key) : undefined;
@@ -83,6 +111,7 @@ export class ConfirmPublisher {
         mandatory,
         contentType: 'application/json',
         messageId: message.messageId,
+        ...(this.options.userId === undefined ? {} : { userId: this.options.userId }),
         type: message.type,
         correlationId: message.correlationId,
         headers: message.headers,
@@ -121,6 +150,22 @@ export class ConfirmPublisher {
     const entry = this.inFlight.get(key);
     if (entry) entry.returned = true;
   }
+}
+
+function publishSpan(message: OutgoingMessage): Span | undefined {
+  const traceparent = message.headers?.traceparent;
+  if (typeof traceparent !== 'string') return undefined;
+  return startSpan(`publish ${message.type}`, traceparent, SpanKind.PRODUCER, {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': message.exchange,
+    'messaging.rabbitmq.destination.routing_key': message.routingKey,
+    'messaging.message.id': message.messageId,
+  });
+}
+
+function withTraceparent(message: OutgoingMessage, traceparent: string): OutgoingMessage {
+  return { ...message, headers: { ...message.headers, traceparent } };
 }
 
 function routeKey(messageId: string, exchange: string, routingKey: string): string {

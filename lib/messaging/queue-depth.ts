@@ -1,8 +1,19 @@
-/** Queue and dead-letter-queue depths as Prometheus gauges, read from the broker when scraped. */
+/**
+ * Queue depths, dead-letter-queue depths and consumer counts as Prometheus gauges, read from the
+ * broker when scraped: one passive `checkQueue` per queue on a channel of their own (AMQP
+ * queue.declare with passive set answers the ready-message and consumer counts). This needs no
+ * management plugin and costs the broker one small round trip per queue per scrape.
+ */
 import type { Registry } from 'prom-client';
-import { sampledGauge } from '../metrics';
+import { GaugeSample, sampledGauge, sharedRead } from '../metrics';
 import { BrokerConnection } from './connection';
 import { Topology } from './topology';
+
+interface QueueState {
+  queue: string;
+  messages: number;
+  consumers: number;
+}
 
 export function registerQueueDepthGauges(
   registry: Registry,
@@ -11,22 +22,26 @@ export function registerQueueDepthGauges(
 ): void {
   const channel = broker.createChannel();
   const names = topology.queues.map((queue) => queue.name);
-  const sample = async () => {
+  const read = sharedRead(async (): Promise<QueueState[]> => {
     if (!broker.isConnected()) return [];
-    const depths = await Promise.all(
-      names.map(async (queue) => ({
-        queue,
-        depth: (await channel.checkQueue(queue)).messageCount,
-      })),
+    return Promise.all(
+      names.map(async (queue) => {
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        return { queue, messages: messageCount, consumers: consumerCount };
+      }),
     );
-    return depths.map(({ queue, depth }) => ({ labels: { queue }, value: depth }));
-  };
-  sampledGauge(registry, 'saga_queue_depth', 'Messages ready in each queue', ['queue'], sample);
-  sampledGauge(
-    registry,
-    'saga_dlq_depth',
-    'Messages in each dead-letter queue',
-    ['queue'],
-    async () => (await sample()).filter(({ labels }) => labels.queue.endsWith('.dlq')),
+  });
+  const gauge = (name: string, help: string, pick: (states: QueueState[]) => GaugeSample[]) =>
+    sampledGauge(registry, name, help, ['queue'], async () => pick(await read()));
+  gauge('order_saga_queue_messages', 'Messages ready in each queue (DLQs included)', (states) =>
+    states.map((s) => ({ labels: { queue: s.queue }, value: s.messages })),
+  );
+  gauge('order_saga_dlq_messages', 'Messages in each dead-letter queue', (states) =>
+    states
+      .filter((s) => s.queue.endsWith('.dlq'))
+      .map((s) => ({ labels: { queue: s.queue }, value: s.messages })),
+  );
+  gauge('order_saga_queue_consumers', 'Consumers attached to each queue', (states) =>
+    states.map((s) => ({ labels: { queue: s.queue }, value: s.consumers })),
   );
 }

@@ -167,3 +167,89 @@ export async function declareTopology(
     await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
   }
 }
+
+export type ServiceName = 'coordinator' | 'payment' | 'inventory' | 'shipping';
+
+/** Each service's share of the topology: the queues it consumes, and where it publishes. */
+const shares: Record<ServiceName, { queue: string; publishesTo: readonly string[] }> = {
+  coordinator: {
+    queue: queues.coordinator,
+    // Commands, replays of replies, fault rules, and the dead letters of replies it refuses.
+    publishesTo: [exchanges.commands, exchanges.replies, exchanges.control, exchanges.deadLetters],
+  },
+  payment: { queue: queues.payment, publishesTo: workerPublishes() },
+  inventory: { queue: queues.inventory, publishesTo: workerPublishes() },
+  shipping: { queue: queues.shipping, publishesTo: workerPublishes() },
+};
+
+function workerPublishes(): readonly string[] {
+  return [exchanges.replies, exchanges.retries, exchanges.deadLetters];
+}
+
+/** Whether `queue` belongs to `service` (its work queue, that queue's DLQ and retry queues). */
+function ownsQueue(service: ServiceName, queue: string): boolean {
+  if (service === 'coordinator') return queue.startsWith('coordinator.');
+  return queue === shares[service].queue || queue.startsWith(`${shares[service].queue}.`);
+}
+
+/**
+ * What `service` declares: a worker its own queues, their bindings, and the exchanges those
+ * bindings and its publishes use; declaring no one else's queue is what lets its broker account
+ * be limited to its own (see `permissionsOf`). The coordinator declares everything.
+ */
+export function serviceTopology(topology: Topology, service: ServiceName): Topology {
+  // The coordinator sends to, watches (queue depths) and replays into every queue, so it
+  // declares them all: any start order works on an empty broker.
+  if (service === 'coordinator') return topology;
+  const queuesOwned = topology.queues.filter((queue) => ownsQueue(service, queue.name));
+  const bindings = topology.bindings.filter((binding) => ownsQueue(service, binding.queue));
+  const used = new Set([...bindings.map((b) => b.exchange), ...shares[service].publishesTo]);
+  used.add(exchanges.control); // every worker hears the fault rules
+  return {
+    exchanges: topology.exchanges.filter((exchange) => used.has(exchange.name)),
+    queues: queuesOwned,
+    bindings,
+  };
+}
+
+export interface Permissions {
+  configure: string;
+  write: string;
+  read: string;
+}
+
+/**
+ * RabbitMQ permissions (regexes over resource names, per vhost) that let `service` do exactly
+ * what its share of the topology needs: declare its exchanges and queues (configure), bind its
+ * queues and publish to its exchanges (write), consume its queues and bind from its exchanges
+ * (read). Server-named queues (`amq.gen-…`) are a worker's exclusive fault-rule listener. The
+ * coordinator may declare every queue, consumes only its own, and reads every dead-letter queue:
+ * the admin API lists, replays and purges them.
+ */
+export function permissionsOf(topology: Topology, service: ServiceName): Permissions {
+  const own = serviceTopology(topology, service);
+  const ownQueues = own.queues.map((queue) => queue.name);
+  const consumed = ownQueues.filter((name) => ownsQueue(service, name));
+  const exchangesUsed = own.exchanges.map((exchange) => exchange.name);
+  const boundFrom = new Set(own.bindings.map((binding) => binding.exchange));
+  if (service !== 'coordinator') boundFrom.add(exchanges.control);
+  const listener = service === 'coordinator' ? [] : [SERVER_NAMED];
+  const deadLetterQueues =
+    service === 'coordinator'
+      ? topology.queues.map((queue) => queue.name).filter((name) => name.endsWith('.dlq'))
+      : [];
+  return {
+    configure: anyOf([...ownQueues, ...exchangesUsed], listener),
+    write: anyOf([...ownQueues, ...shares[service].publishesTo], listener),
+    read: anyOf([...consumed, ...deadLetterQueues, ...boundFrom], listener),
+  };
+}
+
+const SERVER_NAMED = 'amq\\.gen-.*';
+
+function anyOf(names: readonly string[], patterns: readonly string[]): string {
+  const literal = [...new Set(names)]
+    .sort()
+    .map((name) => name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'));
+  return `^(${[...literal, ...patterns].join('|')})$`;
+}

@@ -1,5 +1,5 @@
 /**
- * The envelope every message carries (SPEC §7), and the JSON Schema both sides check it with.
+ * The envelope every message carries, and the JSON Schema both sides check it with.
  * Command and reply payloads live in `data`; their schemas are in messages.ts.
  */
 

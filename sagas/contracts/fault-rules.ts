@@ -1,5 +1,5 @@
 /**
- * Runtime failure-injection rules (SPEC §4 `/admin/faults`): set by operators on the
+ * Runtime failure-injection rules (`/admin/faults`): set by operators on the
  * coordinator, broadcast to the workers over the control exchange as the whole current set.
  */
 import { Step, steps } from './envelope';

@@ -1,5 +1,5 @@
 /**
- * Per-order failure injection (SPEC §4 `simulate`) travels in this header of the forward
+ * Per-order failure injection (the order's `simulate` field) travels in this header of the forward
  * command of the simulated step, as JSON `{"mode", "times"?}`: never in the business payload.
  */
 export const SIMULATE_HEADER = 'x-simulate';

@@ -55,6 +55,9 @@ export interface TimelineEntry {
   actor?: string;
   /** An event the state no longer accepted: recorded as what it was, it changed nothing. */
   late?: true;
+  /** What a timeout found on the step's command queue: consumers attached, messages ready. */
+  consumers?: number;
+  ready?: number;
 }
 
 /**
@@ -198,14 +201,25 @@ function build(
     reason: context.reason,
     commands,
     timeline,
-    deadline: !waiting
-      ? { kind: 'clear' }
-      : commands.length > 0
-        ? { kind: 'arm', extraMs: 0 }
-        : event?.type === 'command.retry_scheduled'
-          ? { kind: 'arm', extraMs: event.data.delay_ms }
-          : { kind: 'keep' },
+    deadline: nextDeadline(waiting, commands.length > 0, event),
   };
+}
+
+/**
+ * A send arms a fresh deadline, a worker's retry notice extends it by the retry's delay, and a
+ * timeout that kept waiting (its command still queued) arms the next check; a deadline left in
+ * the past would be swept again at once, under the same token, forever.
+ */
+function nextDeadline(
+  waiting: boolean,
+  sent: boolean,
+  event: OrderSagaEvent | undefined,
+): DeadlineChange {
+  if (!waiting) return { kind: 'clear' };
+  if (sent || event?.type === 'step.timed_out') return { kind: 'arm', extraMs: 0 };
+  if (event?.type === 'command.retry_scheduled')
+    return { kind: 'arm', extraMs: event.data.delay_ms };
+  return { kind: 'keep' };
 }
 
 function recordEntry(
@@ -228,6 +242,12 @@ function recordEntry(
       break;
     case 'STEP_TIMED_OUT':
       entry.attempt = params.attempt ?? 1;
+      break;
+    case 'WAITING_FOR_WORKER':
+      // The send that is still waiting: no new attempt was counted for it.
+      entry.attempt = (params.command && context.attempts[params.command]) || 1;
+      if (event?.type === 'step.timed_out' && event.data.queue)
+        Object.assign(entry, event.data.queue);
       break;
     case 'RETRY_SCHEDULED':
       if (event?.type === 'command.retry_scheduled') Object.assign(entry, failureDetails(event));

@@ -32,6 +32,27 @@ export interface OrderSagaContext extends OrderSagaInput {
    * for an unknown version resume once that version is deployed again.
    */
   stuckFrom: string | null;
+  /**
+   * True from a timeout that found the command still queued for its worker until the next send
+   * or counted timeout: the wait is noted once, not at every deadline. Absent in snapshots
+   * stored before it existed, which reads as false.
+   */
+  awaitingWorker?: boolean;
+}
+
+/**
+ * What the coordinator saw of the step's command queue when the deadline fell: the consumers
+ * attached to it and the messages ready in it.
+ */
+export interface CommandQueueFacts {
+  consumers: number;
+  ready: number;
+}
+
+export interface StepTimedOutEvent {
+  type: 'step.timed_out';
+  /** `queue` is absent when the queue could not be checked: the timeout then counts. */
+  data: { token: string; queue?: CommandQueueFacts };
 }
 
 export type ReplyEvent = { [K in AnyReplyType]: { type: K; data: AnyReplyData[K] } }[AnyReplyType];
@@ -49,7 +70,7 @@ export interface OperatorEvent {
 export type OrderSagaEvent =
   | ReplyEvent
   | DeadLetteredEvent
-  | { type: 'step.timed_out'; data: { token: string } }
+  | StepTimedOutEvent
   | { type: 'saga.stuck_expired'; data: Record<string, never> }
   | OperatorEvent;
 
@@ -58,6 +79,7 @@ export type TimelineNoteType =
   | 'STEP_FAILED'
   | 'RETRY_SCHEDULED'
   | 'STEP_TIMED_OUT'
+  | 'WAITING_FOR_WORKER'
   | 'DEAD_LETTERED'
   | 'COMPENSATION_STARTED'
   | 'COMPENSATED'

@@ -1,5 +1,5 @@
 /**
- * What clients see (SPEC §5): the order status and the step in progress, both derived from the
+ * What clients see: the order status and the step in progress, both derived from the
  * saga's state so they can never disagree with it.
  */
 import { Step } from '../contracts/envelope';

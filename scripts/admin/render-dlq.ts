@@ -10,6 +10,7 @@ export interface DlqQueue {
   queue: string;
   count: number;
   messages: DeadLetter[];
+  next_cursor?: string | null;
 }
 
 export interface DlqAnswer {
@@ -19,7 +20,9 @@ export interface DlqAnswer {
 export interface DlqReplayAnswer {
   queue: string;
   replayed: number;
+  /** The first 500 resumed sagas; `resumed` counts them all. */
   resumed_sagas: string[];
+  resumed?: number;
 }
 
 export interface DlqPurgeAnswer {
@@ -69,9 +72,12 @@ function messageRow(m: DeadLetter, view: View): string[] {
 }
 
 export function describeDlqReplay(answer: DlqReplayAnswer): string {
+  const count = answer.resumed ?? answer.resumed_sagas.length;
+  const named = answer.resumed_sagas.join(', ');
+  const unnamed = count - answer.resumed_sagas.length;
   const resumed =
-    answer.resumed_sagas.length > 0
-      ? `resumed ${plural(answer.resumed_sagas.length, 'saga')}: ${answer.resumed_sagas.join(', ')}`
+    count > 0
+      ? `resumed ${plural(count, 'saga')}: ${named}${unnamed > 0 ? ` and ${unnamed} more` : ''}`
       : 'resumed no saga';
   return `replayed ${plural(answer.replayed, 'message')} from ${answer.queue}; ${resumed}`;
 }

@@ -2,7 +2,8 @@ import { Step } from '../../sagas/contracts/envelope';
 import { forwardCommandOf } from '../../sagas/contracts/messages';
 
 /**
- * The invariants of SPEC §8, checked over everything a chaos run submitted. Pure: it takes
+ * The system's invariants (no lost order, no duplicated effect, every effect of a cancelled
+ * order undone), checked over everything a chaos run submitted. Pure: it takes
  * what the public APIs said about each order and returns every violation it finds.
  */
 

@@ -19,6 +19,10 @@ export interface ChaosReport {
   by_status: Record<string, number>;
   retries: number;
   step_timeouts: number;
+  /** Sagas that found their command still queued for a worker at a deadline, and waited. */
+  worker_waits: number;
+  /** Step timeouts and waits for a worker, per step: where the run was held up. */
+  by_step: Record<string, { timeouts: number; waits: number }>;
   dead_letters: number;
   restarts: Record<string, number>;
   notes: string[];
@@ -80,6 +84,8 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       by_status: byStatus,
       retries: count('RETRY_SCHEDULED'),
       step_timeouts: count('STEP_TIMED_OUT'),
+      worker_waits: count('WAITING_FOR_WORKER'),
+      by_step: byStep(evidence),
       dead_letters: await deadLetterCount(system),
       restarts: Object.fromEntries(system.restarts),
       notes,
@@ -94,6 +100,22 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
   } finally {
     await system.stop();
   }
+}
+
+function byStep(evidence: Awaited<ReturnType<typeof collectEvidence>>): ChaosReport['by_step'] {
+  const steps: ChaosReport['by_step'] = {};
+  for (const entry of evidence.flatMap((o) => o.timeline)) {
+    const kind =
+      entry.type === 'STEP_TIMED_OUT'
+        ? 'timeouts'
+        : entry.type === 'WAITING_FOR_WORKER'
+          ? 'waits'
+          : undefined;
+    if (!kind || !entry.step) continue;
+    steps[entry.step] ??= { timeouts: 0, waits: 0 };
+    steps[entry.step]![kind] += 1;
+  }
+  return steps;
 }
 
 /** Every order has ended (or waits as STUCK) and nothing changed for a second. */
@@ -129,7 +151,11 @@ export function formatReport(report: ChaosReport): string {
     `  orders      ${report.orders} → ${Object.entries(report.by_status)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')}`,
-    `  retries     ${report.retries} scheduled, ${report.step_timeouts} step timeouts`,
+    `  retries     ${report.retries} scheduled, ${report.step_timeouts} step timeouts, ${report.worker_waits} waits for a worker`,
+    ...Object.entries(report.by_step).map(
+      ([step, { timeouts, waits }]) =>
+        `    ${step.padEnd(10)} ${timeouts} timeouts, ${waits} waits`,
+    ),
     `  dead letters ${report.dead_letters}`,
     `  restarts    ${
       Object.entries(report.restarts)

@@ -33,6 +33,7 @@ export interface ScenarioContext {
 
 export interface ReportFacts {
   retries: number;
+  worker_waits: number;
   dead_letters: number;
   restarts: Record<string, number>;
 }
@@ -76,6 +77,27 @@ export const scenarios: Scenario[] = [
       await pause(300);
       await system.kill('inventory');
       note('killed payment and inventory with SIGKILL');
+    },
+  },
+  {
+    name: 'worker-outage',
+    description:
+      'SIGKILL the inventory worker under load and keep it down for twice the fault length, then start it again',
+    expectAllCompleted: true,
+    proof: ({ restarts, worker_waits }) =>
+      (restarts.inventory ?? 0) < 1
+        ? 'the inventory worker never came back'
+        : worker_waits === 0
+          ? 'no saga waited for the absent worker'
+          : undefined,
+    async inject({ system, scale, note }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      // Longer than a step timeout even in the short run, so that deadlines fall in the outage.
+      const downMs = scale.faultMs * 2;
+      await system.hold('inventory');
+      await pause(downMs);
+      await system.release('inventory');
+      note(`inventory worker killed and kept down for ${downMs} ms`);
     },
   },
   {

@@ -16,6 +16,7 @@ interface DlqAnswer {
     queue: string;
     count: number;
     messages: Array<{ message_id: string; order_id: string; obsolete: boolean }>;
+    next_cursor: string | null;
   }>;
 }
 
@@ -197,8 +198,21 @@ describe('admin API (all four services as processes)', function () {
     expect(await authorizations(stuck.order_id)).to.have.length(1);
   });
 
-  it('given a DLQ, when purged, then it is empty; an unknown queue is 404', async () => {
+  it('given a DLQ, when paged and then purged, then pages name their next cursor, a cursor needs its queue, and the queue ends empty', async () => {
     await stuckOrder();
+    await stuckOrder();
+    const first = await admin<DlqAnswer>('/admin/dlq?queue=payment.commands.dlq&limit=1');
+    const cursor = first.body.queues[0]!.next_cursor;
+    const second = await admin<DlqAnswer>(
+      `/admin/dlq?queue=payment.commands.dlq&limit=1&cursor=${cursor}`,
+    );
+
+    expect(first.body.queues.map((q) => q.messages.length)).to.deep.equal([1]);
+    expect(cursor).to.be.a('string');
+    expect(second.body.queues[0]!.messages[0]!.message_id).to.not.equal(
+      first.body.queues[0]!.messages[0]!.message_id,
+    );
+    expect((await admin(`/admin/dlq?cursor=${cursor}`)).status).to.equal(400);
 
     const purge = await admin<{ purged: number }>('/admin/dlq/payment.commands.dlq', {
       method: 'DELETE',

@@ -35,6 +35,8 @@ const root = projectRoot();
 export class System {
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private stopping = false;
+  /** Services killed on purpose and kept down: not restarted until `release`. */
+  private readonly held = new Set<ServiceName>();
   /** Restarts counted per service, like the `npm start` supervisor does them. */
   readonly restarts = new Map<ServiceName, number>();
   private readonly logDir = mkdtempSync(path.join(os.tmpdir(), 'saga-system-'));
@@ -67,7 +69,7 @@ export class System {
     child.stderr?.pipe(log);
     this.processes.set(name, child);
     child.once('exit', () => {
-      if (this.stopping || this.processes.get(name) !== child) return;
+      if (this.stopping || this.held.has(name) || this.processes.get(name) !== child) return;
       // Like the `npm start` supervisor: a child that dies is started again at once.
       this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1);
       setTimeout(() => !this.stopping && this.launch(name), 200);
@@ -75,7 +77,7 @@ export class System {
   }
 
   /** Ready: health endpoints report both connections and the service answers its own API. */
-  async waitReady(name: ServiceName, timeoutMs = 30_000): Promise<void> {
+  async waitReady(name: ServiceName, timeoutMs = 60_000): Promise<void> {
     await waitFor(
       `${name} to be ready (log: ${this.logPath(name)})`,
       async () => {
@@ -100,6 +102,20 @@ export class System {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** SIGKILL, and keep it down (an outage, not a crash the supervisor undoes) until `release`. */
+  async hold(name: ServiceName): Promise<void> {
+    this.held.add(name);
+    await this.kill(name);
+  }
+
+  /** Starts a held service again, counted as a restart, and waits until it is ready. */
+  async release(name: ServiceName): Promise<void> {
+    if (!this.held.delete(name)) return;
+    this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1);
+    this.launch(name);
+    await this.waitReady(name);
   }
 
   async stop(): Promise<void> {

@@ -86,7 +86,7 @@ describe('dead-letter events (real PostgreSQL)', function () {
     );
 
     // Act
-    const outcomes = await deadLetterHandler(runner, logger)([message]);
+    const outcomes = await deadLetterHandler(runner, logger, db)([message]);
 
     // Assert
     expect(outcomes).to.deep.equal([{ kind: 'ack' }]);
@@ -105,6 +105,46 @@ describe('dead-letter events (real PostgreSQL)', function () {
       command: 'payment.authorize',
       outcome: 'applied',
     });
+    const mirrored = await db('dead_letters')
+      .where({ message_id: message.properties.messageId })
+      .select('queue', 'view');
+    expect(mirrored).to.deep.equal([
+      {
+        queue: 'payment.commands.dlq',
+        view: {
+          message_id: message.properties.messageId,
+          saga_id: sagaId,
+          order_id: orderId,
+          step: null,
+          command: 'payment.authorize',
+          reason: 'PROVIDER_UNAVAILABLE: payment provider answered 503',
+          attempts: 3,
+          dead_lettered_at: null,
+        },
+      },
+    ]);
+  });
+
+  it('given the same dead letter heard twice and one from the coordinator reply queue, when handled, then each is mirrored once under its dead-letter queue', async () => {
+    // Arrange
+    const { orderId, sagaId } = await startOrder();
+    const { logger } = recordingLogger();
+    const twice = deadLetter({ 'x-first-death-reason': 'rejected' }, command(sagaId, orderId));
+    const reply = deadLetter({ 'x-origin-queue': 'coordinator.replies' }, { type: 'bad' });
+
+    // Act
+    await deadLetterHandler(runner, logger, db)([twice, reply]);
+    await deadLetterHandler(runner, logger, db)([twice]);
+
+    // Assert
+    const rows = await db('dead_letters')
+      .whereIn('message_id', [twice.properties.messageId, reply.properties.messageId])
+      .orderBy('id')
+      .select('queue', db.raw("view->>'reason' AS reason"));
+    expect(rows).to.deep.equal([
+      { queue: 'payment.commands.dlq', reason: 'rejected' },
+      { queue: 'coordinator.replies.dlq', reason: null },
+    ]);
   });
 
   it('given a command the broker dead-lettered itself (no provenance headers), when the coordinator hears of it, then the order id is read from its body', async () => {
@@ -114,7 +154,7 @@ describe('dead-letter events (real PostgreSQL)', function () {
     const message = deadLetter({ 'x-first-death-reason': 'expired' }, command(sagaId, orderId));
 
     // Act
-    await deadLetterHandler(runner, logger)([message]);
+    await deadLetterHandler(runner, logger, db)([message]);
 
     // Assert
     const saga = await db('sagas').where({ saga_id: sagaId }).first('status', 'reason');

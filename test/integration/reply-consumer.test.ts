@@ -19,6 +19,7 @@ describe('reply consumer (real PostgreSQL and RabbitMQ)', function () {
   let consumer: BatchConsumer;
   let publisher: ConfirmPublisher;
   let deadLetters: Awaited<ReturnType<typeof collect>>;
+  let unsigned: ConfirmPublisher;
 
   before(async () => {
     const { config } = await createNamespace('replies');
@@ -26,15 +27,20 @@ describe('reply consumer (real PostgreSQL and RabbitMQ)', function () {
     broker = await connectedBroker(config);
     deadLetters = await collect(broker, deadLetterQueueOf(queues.coordinator));
     const runner = new SagaRunner(db, () => undefined, 30_000);
-    consumer = replyConsumer(broker, runner, createSilentLogger(), { prefetch: 10 });
+    consumer = replyConsumer(broker, runner, createSilentLogger(), {
+      prefetch: 10,
+      authors: [config.rabbitmq.user],
+    });
     await consumer.start();
-    publisher = new ConfirmPublisher(broker);
+    publisher = new ConfirmPublisher(broker, { userId: config.rabbitmq.user });
+    unsigned = new ConfirmPublisher(broker);
   });
 
   after(async () => {
     await consumer?.stop();
     await deadLetters?.stop();
     await publisher?.close();
+    await unsigned?.close();
     await broker?.close();
     await db?.destroy();
   });
@@ -53,6 +59,39 @@ describe('reply consumer (real PostgreSQL and RabbitMQ)', function () {
       async () => deadLetters.received.find((m) => m.properties.messageId === messageId),
       (found) => found !== undefined,
     );
+
+  it('given a well-formed reply published without a user-id, when consumed, then it is dead-lettered as unauthorized and never applied', async () => {
+    const messageId = randomUUID();
+    const sagaId = randomUUID();
+    await unsigned.publish({
+      exchange: exchanges.replies,
+      routingKey: queues.coordinator,
+      body: Buffer.from(
+        JSON.stringify({
+          message_id: messageId,
+          type: 'payment.authorized',
+          saga_id: sagaId,
+          order_id: randomUUID(),
+          step: 'payment',
+          attempt: 1,
+          correlation_id: randomUUID(),
+          causation_id: randomUUID(),
+          occurred_at: new Date().toISOString(),
+          data: {},
+        }),
+      ),
+      messageId,
+      type: 'payment.authorized',
+    });
+
+    const dead = await deadLetterOf(messageId);
+    expect(dead!.properties.headers).to.include({ 'x-error-code': 'UNAUTHORIZED' });
+    expect(String(dead!.properties.headers?.['x-error-message'])).to.include(
+      'published by an unnamed account',
+    );
+    const inbox = await db('inbox').where({ message_id: messageId }).first();
+    expect(inbox).to.equal(undefined);
+  });
 
   it('given a reply that fails its schema, when consumed, then it reaches the DLQ with the provenance headers the workers write, its saga and order included', async () => {
     // Arrange

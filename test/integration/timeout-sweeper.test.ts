@@ -1,33 +1,50 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
+import { BrokerConnection } from '../../lib/messaging/connection';
+import { brokerQueueProbe } from '../../lib/messaging/queue-probe';
+import { queues } from '../../lib/messaging/topology';
 import { OrderIntake } from '../../coordinator/order-intake';
 import { SagaRunner } from '../../coordinator/saga-runner';
 import { TimeoutSweeper } from '../../coordinator/timeout-sweeper';
-import { migratedDatabase } from '../helpers/infrastructure';
+import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
 
 const STUCK_TIMEOUT_SECONDS = 60;
 
-describe('timeout sweeper (real PostgreSQL)', function () {
+describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
   this.timeout(20_000);
   let db: Database;
+  let broker: BrokerConnection;
   let runner: SagaRunner;
   let intake: OrderIntake;
   const sweeper = () =>
-    new TimeoutSweeper(db, runner, {
+    new TimeoutSweeper(db, runner, brokerQueueProbe(broker), {
       intervalMs: 60_000,
       stuckTimeoutSeconds: STUCK_TIMEOUT_SECONDS,
     });
+  /** A payment worker's consumer on its command queue (nothing is published in these tests). */
+  let paymentWorker: Awaited<ReturnType<typeof collect>> | undefined;
 
   before(async () => {
     const { config } = await createNamespace('sweeper');
     db = await migratedDatabase(config, 'orders');
+    broker = await connectedBroker(config);
     runner = new SagaRunner(db, () => undefined, 30_000);
     intake = new OrderIntake(db, () => undefined, { maxRetryAttempts: 2, stepTimeoutMs: 30_000 });
   });
 
+  beforeEach(async () => {
+    paymentWorker = await collect(broker, queues.payment);
+  });
+
+  afterEach(async () => {
+    await paymentWorker?.stop();
+    paymentWorker = undefined;
+  });
+
   after(async () => {
+    await broker?.close();
     await db?.destroy();
   });
 
@@ -82,7 +99,7 @@ describe('timeout sweeper (real PostgreSQL)', function () {
       .update({ stuck_since: db.raw('now() - make_interval(secs => ?)', [stuckForSeconds]) });
   };
 
-  it('given a saga whose step deadline has passed, when the sweeper runs once, then the step times out, the same command is re-sent under a new deadline and the next run finds nothing due', async () => {
+  it('given a saga whose step deadline has passed and a worker on an empty queue, when the sweeper runs once, then the step times out, the same command is re-sent under a new deadline and the next run finds nothing due', async () => {
     // Arrange
     const sagaId = await startOrder();
     await expireDeadline(sagaId);
@@ -159,5 +176,46 @@ describe('timeout sweeper (real PostgreSQL)', function () {
     expect(swept).to.equal(0);
     expect((await sagaRow(sagaId)).status).to.equal('STUCK');
     expect(await timelineOf(sagaId)).to.deep.equal(before);
+  });
+
+  it('given a passed deadline and no worker consuming the command queue, when the sweeper runs once, then it notes WAITING_FOR_WORKER, re-sends nothing and arms the next check; once a worker consumes again, the next deadline re-sends', async () => {
+    // Arrange
+    await paymentWorker?.stop();
+    const sagaId = await startOrder();
+    await expireDeadline(sagaId);
+    const before = await sagaRow(sagaId);
+
+    // Act
+    const swept = await sweeper().runOnce();
+
+    // Assert
+    expect(swept).to.equal(1);
+    const after = await sagaRow(sagaId);
+    expect(after.state).to.equal('authorizingPayment');
+    expect(after.deadline_token).to.not.equal(before.deadline_token);
+    expect(after.deadline_at.getTime()).to.be.greaterThan(Date.now() + 20_000);
+    const waits = (await timelineOf(sagaId)).filter((e) => e.type === 'WAITING_FOR_WORKER');
+    expect(waits).to.deep.equal([
+      {
+        type: 'WAITING_FOR_WORKER',
+        step: 'payment',
+        command: 'payment.authorize',
+        attempt: 1,
+        consumers: 0,
+        ready: 0,
+      },
+    ]);
+    expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1]);
+    expect(await sweeper().runOnce()).to.equal(0);
+
+    // Act: the worker is back, took the command and went silent
+    paymentWorker = await collect(broker, queues.payment);
+    await expireDeadline(sagaId);
+    await sweeper().runOnce();
+
+    // Assert
+    const types = (await timelineOf(sagaId)).map((e) => e.type);
+    expect(types.slice(-2)).to.deep.equal(['STEP_TIMED_OUT', 'COMMAND_SENT']);
+    expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1, 2]);
   });
 });

@@ -112,6 +112,29 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     expect(await stock('Widget')).to.deep.equal({ available: 3, reserved: 2 });
   });
 
+  it('given a reserve delivered, then redelivered twice in one batch, when handled, then only the first answer is reported as first and the others as duplicates', async () => {
+    await inventoryDb('stock').insert({ sku: 'Counted', available: 5 });
+    const reported: boolean[] = [];
+    const handle = commandBatchHandler({
+      queue: queues.inventory,
+      db: inventoryDb,
+      publisher: new ConfirmPublisher(broker),
+      handler: inventoryHandler(),
+      policy: { maxRetryAttempts: 2, retryDelaySeconds: 0.1 },
+      logger: createSilentLogger(),
+      onReplied: (answered) => reported.push(...answered.map((a) => a.duplicate)),
+    });
+    const reserve = command('inventory.reserve', randomUUID(), 'o-counted', {
+      items: [{ sku: 'Counted', quantity: 1 }],
+    });
+
+    await handle([commandMessage(reserve)]);
+    await handle([commandMessage(reserve), commandMessage(reserve)]);
+
+    expect(reported).to.deep.equal([false, true, true]);
+    expect(await stock('Counted')).to.deep.equal({ available: 4, reserved: 1 });
+  });
+
   it('given a reserved order, when release is delivered twice, then stock is restored once', async () => {
     await inventoryDb('stock').insert({ sku: 'Gadget', available: 4 });
     const handle = handlerFor(inventoryDb, inventoryHandler(), queues.inventory);

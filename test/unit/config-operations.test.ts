@@ -4,6 +4,25 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import { ConfigError, configVariables, loadConfig, portVariables } from '../../lib/config';
 
+describe('config — retention', () => {
+  it('given nothing set, when loaded, then records are kept 7 days and timelines forever', () => {
+    expect(loadConfig({}).retention).to.deep.equal({ days: 7, timelineDays: null });
+  });
+
+  it('given both windows, when loaded, then they are read as days', () => {
+    expect(
+      loadConfig({ RETENTION_DAYS: '30', TIMELINE_RETENTION_DAYS: '90' }).retention,
+    ).to.deep.equal({ days: 30, timelineDays: 90 });
+  });
+
+  it('given a window shorter than a message can wait on a queue, when loaded, then it fails naming RETENTION_DAYS', () => {
+    expect(() => loadConfig({ RETENTION_DAYS: '1' }))
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.satisfies((problems: string[]) => problems.some((p) => p.startsWith('RETENTION_DAYS')));
+  });
+});
+
 describe('config — ports and logging', () => {
   it('given no LOG_FORMAT, when loaded, then logs are JSON', () => {
     expect(loadConfig({}).logFormat).to.equal('json');

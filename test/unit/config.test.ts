@@ -29,7 +29,7 @@ describe('config', () => {
         port: 5432,
         user: 'postgres',
         password: '',
-        poolSize: 10,
+        poolSize: undefined,
       });
     });
 

@@ -6,29 +6,29 @@ import { histogramQuantile, parsePrometheus } from '../../console/src/metrics/pr
 const exposition = (
   completed: number,
   started: number,
-) => `# HELP saga_outcomes_total Sagas ended, by status
-# TYPE saga_outcomes_total counter
-saga_outcomes_total{status="COMPLETED",service="coordinator"} ${completed}
-saga_outcomes_total{status="CANCELLED",service="coordinator"} 2
+) => `# HELP order_saga_sagas_ended_total Sagas ended, by status
+# TYPE order_saga_sagas_ended_total counter
+order_saga_sagas_ended_total{status="COMPLETED",service="coordinator"} ${completed}
+order_saga_sagas_ended_total{status="CANCELLED",service="coordinator"} 2
 
-# TYPE saga_started_total counter
-saga_started_total{service="coordinator"} ${started}
-# TYPE saga_end_to_end_seconds histogram
-saga_end_to_end_seconds_bucket{le="0.05",status="COMPLETED",service="coordinator"} 50
-saga_end_to_end_seconds_bucket{le="0.1",status="COMPLETED",service="coordinator"} 90
-saga_end_to_end_seconds_bucket{le="0.25",status="COMPLETED",service="coordinator"} 100
-saga_end_to_end_seconds_bucket{le="+Inf",status="COMPLETED",service="coordinator"} 100
-saga_end_to_end_seconds_sum{status="COMPLETED",service="coordinator"} 6.1
-saga_end_to_end_seconds_count{status="COMPLETED",service="coordinator"} 100
-saga_end_to_end_seconds_bucket{le="0.05",status="CANCELLED",service="coordinator"} 0
-saga_end_to_end_seconds_bucket{le="+Inf",status="CANCELLED",service="coordinator"} 2
-saga_retries_total{step="payment",cause="error",service="coordinator"} 3
-saga_dlq_depth{queue="payment.commands.dlq",service="coordinator"} 1
-saga_queue_depth{queue="payment.commands",service="coordinator"} 4
-saga_queue_depth{queue="payment.commands.dlq",service="coordinator"} 1
+# TYPE order_saga_sagas_started_total counter
+order_saga_sagas_started_total{service="coordinator"} ${started}
+# TYPE order_saga_end_to_end_duration_seconds histogram
+order_saga_end_to_end_duration_seconds_bucket{le="0.05",status="COMPLETED",service="coordinator"} 50
+order_saga_end_to_end_duration_seconds_bucket{le="0.1",status="COMPLETED",service="coordinator"} 90
+order_saga_end_to_end_duration_seconds_bucket{le="0.25",status="COMPLETED",service="coordinator"} 100
+order_saga_end_to_end_duration_seconds_bucket{le="+Inf",status="COMPLETED",service="coordinator"} 100
+order_saga_end_to_end_duration_seconds_sum{status="COMPLETED",service="coordinator"} 6.1
+order_saga_end_to_end_duration_seconds_count{status="COMPLETED",service="coordinator"} 100
+order_saga_end_to_end_duration_seconds_bucket{le="0.05",status="CANCELLED",service="coordinator"} 0
+order_saga_end_to_end_duration_seconds_bucket{le="+Inf",status="CANCELLED",service="coordinator"} 2
+order_saga_retries_total{step="payment",cause="error",service="coordinator"} 3
+order_saga_dlq_messages{queue="payment.commands.dlq",service="coordinator"} 1
+order_saga_queue_messages{queue="payment.commands",service="coordinator"} 4
+order_saga_queue_messages{queue="payment.commands.dlq",service="coordinator"} 1
 order_saga_waiting_clients{service="coordinator"} 0
-process_start_time_seconds{service="coordinator"} 5
-process_cpu_seconds_total{service="coordinator"} 1.5e+1
+order_saga_process_start_time_seconds{service="coordinator"} 5
+order_saga_process_cpu_seconds_total{service="coordinator"} 1.5e+1
 `;
 
 describe('console metrics', () => {
@@ -47,13 +47,17 @@ describe('console metrics', () => {
     const samples = parsePrometheus(exposition(100, 110));
 
     const at = (q: number) =>
-      histogramQuantile(samples, 'saga_end_to_end_seconds', q, { status: 'COMPLETED' });
+      histogramQuantile(samples, 'order_saga_end_to_end_duration_seconds', q, {
+        status: 'COMPLETED',
+      });
 
     expect(at(0.5)).to.be.closeTo(0.05, 1e-9);
     expect(at(0.7)).to.be.closeTo(0.075, 1e-9);
     expect(at(0.95)).to.be.closeTo(0.175, 1e-9);
     expect(
-      histogramQuantile(samples, 'saga_end_to_end_seconds', 0.5, { status: 'STUCK' }),
+      histogramQuantile(samples, 'order_saga_end_to_end_duration_seconds', 0.5, {
+        status: 'STUCK',
+      }),
     ).to.equal(undefined);
   });
 

@@ -122,6 +122,25 @@ describe('console timeline', () => {
     expect(summarize(timedOut)).to.equal('no reply to payment.authorize in time');
   });
 
+  it('console timeline, given a wait for an absent worker, when modelled, then it is a warning that keeps the send open and says no worker consumes', () => {
+    const events = [
+      sent(0, 'inventory.reserve'),
+      event(3_000, 'WAITING_FOR_WORKER', {
+        step: 'inventory',
+        command: 'inventory.reserve',
+        attempt: 1,
+        consumers: 0,
+        ready: 12,
+      }),
+    ];
+
+    expect(toneOf(events[1]!)).to.equal('warning');
+    expect(summarize(events[1]!)).to.equal(
+      'inventory.reserve still queued: no inventory worker is consuming',
+    );
+    expect(attemptsOf(events).map((a) => a.outcome)).to.deep.equal(['open']);
+  });
+
   it('console timeline, given a compensation, when modelled, then its commands and replies read as compensation', () => {
     const events = [
       sent(0, 'payment.void'),

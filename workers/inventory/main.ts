@@ -1,9 +1,11 @@
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { seedEmptyStock } from './catalog';
 import { inventoryHandler } from './handlers';
-import { inventoryRoutes } from './routes';
+import { inventoryApi, inventoryRoutes } from './routes';
 
 runWorker({
   name: 'inventory',
@@ -13,6 +15,7 @@ runWorker({
   migrationsDirectory: path.join(__dirname, '../../migrations/inventory'),
   handler: () => inventoryHandler(),
   routes: ({ db }) => inventoryRoutes(db),
+  api: inventoryApi,
   async prepare({ db, logger }) {
     if (await seedEmptyStock(db)) logger.info('stock seeded', { catalog: 'default' });
   },

@@ -5,25 +5,79 @@
 import express, { Router } from 'express';
 import { Database } from '../../lib/db';
 import { validParams } from '../../lib/http/inputs';
+import { problem } from '../../lib/http/openapi';
 import { notFound, sendProblem } from '../../lib/http/problem';
 import { compileTextValidator, compileValidator } from '../../lib/validation';
 import { idPattern } from '../../sagas/contracts/envelope';
-import { pathSchema, skuSchema } from '../../sagas/contracts/http/common';
 import { orderPathSchema } from '../../sagas/contracts/http/orders';
+import {
+  reservationSchema,
+  skuPathSchema,
+  stockLevelSchema,
+  stockListSchema,
+  stockUpdateSchema,
+} from '../../sagas/contracts/http/workers';
+import { WorkerApi } from '../runtime/openapi';
 
-const validateStockUpdate = compileValidator<{ available: number }>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['available'],
-  properties: { available: { type: 'integer', minimum: 0, maximum: 1_000_000_000 } },
-});
+const validateStockUpdate = compileValidator<{ available: number }>(stockUpdateSchema);
 const skuPattern = new RegExp(idPattern);
 // An id that cannot exist (a NUL, which PostgreSQL's text refuses) is a 404 before any query.
-const skuPath = compileTextValidator<{ sku: string }>(pathSchema({ sku: skuSchema }));
+const skuPath = compileTextValidator<{ sku: string }>(skuPathSchema);
 const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
 const unknownSku = (params: Record<string, string>) => `unknown SKU ${params.sku}`;
 const noReservation = (params: Record<string, string>) =>
   `no reservation for order ${params.order_id}`;
+
+const unknown = problem('Unknown SKU');
+
+export const inventoryApi: WorkerApi = {
+  name: 'inventory',
+  description: 'Reserves and releases stock.',
+  operations: [
+    {
+      method: 'get',
+      path: '/stock',
+      operationId: 'listStock',
+      tag: 'inventory',
+      summary: 'Every SKU with its available and reserved units',
+      responses: { 200: { description: 'By SKU', schema: stockListSchema } },
+    },
+    {
+      method: 'get',
+      path: '/stock/{sku}',
+      operationId: 'getStock',
+      tag: 'inventory',
+      summary: 'One SKU',
+      pathParameters: skuPathSchema,
+      responses: { 200: { description: 'Its levels', schema: stockLevelSchema }, 404: unknown },
+    },
+    {
+      method: 'put',
+      path: '/stock/{sku}',
+      operationId: 'setStock',
+      tag: 'inventory',
+      summary: 'Create a SKU or set its available units (reserved units stay)',
+      pathParameters: skuPathSchema,
+      body: { schema: stockUpdateSchema, required: true },
+      responses: {
+        200: { description: 'Its levels now', schema: stockLevelSchema },
+        400: problem('An invalid SKU or body; `errors` lists every problem'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/reservations/{order_id}',
+      operationId: 'getReservation',
+      tag: 'inventory',
+      summary: 'The reservation of an order, a rejected one with its reason',
+      pathParameters: orderPathSchema,
+      responses: {
+        200: { description: 'The reservation', schema: reservationSchema },
+        404: problem('The worker never saw this order'),
+      },
+    },
+  ],
+};
 
 export function inventoryRoutes(db: Database): Router {
   const router = Router();

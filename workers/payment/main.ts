@@ -1,10 +1,12 @@
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { paymentHandler } from './handlers';
 import { httpPaymentProvider } from './provider';
 import { providerSimulator } from './provider-simulator';
-import { paymentRoutes } from './routes';
+import { paymentApi, paymentRoutes } from './routes';
 
 runWorker({
   name: 'payment',
@@ -17,5 +19,6 @@ runWorker({
       riskDeclineScore: config.riskDeclineScore,
     }),
   routes: ({ db }) => paymentRoutes(db),
+  api: paymentApi,
   rawRoutes: ({ config }) => providerSimulator(config.paymentMaxAmount),
 });

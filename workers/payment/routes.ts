@@ -5,9 +5,12 @@
 import { Router } from 'express';
 import { Database } from '../../lib/db';
 import { validParams } from '../../lib/http/inputs';
+import { problem } from '../../lib/http/openapi';
 import { notFound } from '../../lib/http/problem';
 import { compileTextValidator } from '../../lib/validation';
 import { orderPathSchema } from '../../sagas/contracts/http/orders';
+import { paymentsSchema } from '../../sagas/contracts/http/workers';
+import { WorkerApi } from '../runtime/openapi';
 
 interface StoredAuthorization {
   authorization_id: string;
@@ -20,6 +23,25 @@ interface StoredAuthorization {
 
 const orderPath = compileTextValidator<{ order_id: string }>(orderPathSchema);
 const noPayments = (params: Record<string, string>) => `no payments for order ${params.order_id}`;
+
+export const paymentApi: WorkerApi = {
+  name: 'payment',
+  description: 'Authorizes and voids payments with the payment provider.',
+  operations: [
+    {
+      method: 'get',
+      path: '/payments/{order_id}',
+      operationId: 'getPayments',
+      tag: 'payment',
+      summary: 'Every authorization of an order, declined attempts included',
+      pathParameters: orderPathSchema,
+      responses: {
+        200: { description: 'The authorizations, oldest first', schema: paymentsSchema },
+        404: problem('The worker never saw this order'),
+      },
+    },
+  ],
+};
 
 export function paymentRoutes(db: Database): Router {
   const router = Router();

@@ -1,5 +1,5 @@
 /**
- * Failure injection at the worker's seam (SPEC §4 `simulate`, `force_fail`). The coordinator
+ * Failure injection at the worker's seam (the order's `simulate` field and `force_fail`). The coordinator
  * puts the instruction in a header of the forward command; here each delivery of that command
  * is counted durably and, while the count is within `times`, the chosen failure happens
  * instead of the work. Off unless FAULT_INJECTION is on; free for messages without the header.

@@ -3,16 +3,21 @@ import { Router } from 'express';
 import { describeError } from '../../lib/logger';
 import {
   batchSizeHistogram,
-  counter,
-  histogram,
   returnedMessagesCounter,
   sampledGauge,
+  unauthorizedMessagesCounter,
 } from '../../lib/metrics';
+import { fromAuthors } from '../../lib/messaging/authorship';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
+import { retentionLoop } from '../../lib/retention';
+import { cloudwatchReporter } from '../../lib/telemetry/cloudwatch';
 import { FaultRuleListener } from './fault-rules';
+import { workerMetrics } from './metrics';
+import { WorkerApi, workerDocument } from './openapi';
+import { workerRetention } from './retention-tasks';
 import { CommandHandler } from './worker';
 import { commandBatchHandler } from './worker';
 
@@ -24,43 +29,39 @@ export interface WorkerDefinition<TPrepared> {
   migrationsDirectory: string;
   handler(context: ServiceContext): CommandHandler<TPrepared>;
   routes(context: ServiceContext): Router;
+  /** What its routes take and answer, published at /openapi.json and /docs. */
+  api: WorkerApi;
   /** Requests answered before the worker's Express app (e.g. a simulator of a remote system). */
   rawRoutes?(context: ServiceContext): RawRoute;
   prepare?(context: ServiceContext): Promise<void>;
 }
+
+/** Default PostgreSQL connections per worker instance (POSTGRES_POOL_SIZE overrides it). */
+export const WORKER_POOL_SIZE = 4;
 
 export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): void {
   void runService<{ handler: CommandHandler<TPrepared>; routes: Router }>({
     name: definition.name,
     port: definition.port,
     database: definition.database,
+    // A worker runs one batch transaction at a time, plus its read routes.
+    poolSize: WORKER_POOL_SIZE,
     migrationsDirectory: definition.migrationsDirectory,
     create: (context) => ({
       handler: definition.handler(context),
       routes: definition.routes(context),
     }),
     routes: ({ routes }) => routes,
+    document: () => workerDocument(definition.api),
     ...(definition.rawRoutes
       ? { rawRoutes: (_parts, context) => definition.rawRoutes!(context) }
       : {}),
     prepare: (_parts, context) => definition.prepare?.(context) ?? Promise.resolve(),
     async start({ handler }, { config, logger, db, broker, registry }) {
-      const handled = counter(
-        registry,
-        'worker_commands_total',
-        'Commands answered, by reply type',
-        ['type'],
-      );
-      const retries = counter(registry, 'worker_retries_total', 'Commands sent to a retry queue', [
-        'command',
-      ]);
+      const metrics = workerMetrics(registry);
       const batchSizes = batchSizeHistogram(registry);
-      const stepLatency = histogram(
-        registry,
-        'step_latency_seconds',
-        'From a command being sent to its reply leaving the worker',
-        ['command'],
-      );
+      const emf = cloudwatchReporter(config, definition.name);
+      emf?.start();
       const faultRules = new FaultRuleListener(broker, logger);
       if (config.faultInjection) await faultRules.start();
       sampledGauge(
@@ -72,31 +73,51 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       );
       const publisher = new ConfirmPublisher(broker, {
         onReturned: returnedMessagesCounter(registry),
+        userId: config.rabbitmq.user,
       });
+      const unauthorized = unauthorizedMessagesCounter(registry);
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
         maxBatch: 200,
         onBatch: (size) => batchSizes.observe({ queue: definition.queue }, size),
-        handle: commandBatchHandler({
-          queue: definition.queue,
-          db,
-          publisher,
-          handler,
-          policy: config,
-          logger,
-          faultInjection: config.faultInjection,
-          faultRules,
-          onReplied: (answered) =>
-            answered.forEach(({ command, reply }) => {
-              handled.inc({ type: reply.type });
-              stepLatency.observe(
-                { command: command.type },
-                (Date.now() - Date.parse(command.occurred_at)) / 1000,
-              );
-            }),
-          onRetry: (command) => retries.inc({ command: command.type }),
-        }),
+        // Commands come from the coordinator; this worker's own account re-sends its retries.
+        handle: fromAuthors(
+          [config.authors.coordinator, config.rabbitmq.user],
+          commandBatchHandler({
+            queue: definition.queue,
+            db,
+            publisher,
+            handler,
+            policy: config,
+            logger,
+            faultInjection: config.faultInjection,
+            faultRules,
+            onReplied: (answered) => {
+              metrics.onReplied(answered);
+              for (const { command, duplicate } of answered) {
+                if (duplicate) continue;
+                emf?.recorder.count('CommandsProcessed');
+                emf?.recorder.duration(
+                  'StepLatencyMs',
+                  Date.now() - Date.parse(command.occurred_at),
+                );
+              }
+            },
+            onRetry: (command) => {
+              metrics.onRetry(command);
+              emf?.recorder.count('CommandRetries');
+            },
+          }),
+          (message, author) => {
+            unauthorized(definition.queue);
+            logger.warn('unauthorized command dead-lettered', {
+              queue: definition.queue,
+              message_id: message.properties.messageId,
+              author: author ?? null,
+            });
+          },
+        ),
         onTransientFailure: (error, attempt, delayMs) =>
           logger.warn('command batch will be retried', {
             attempt,
@@ -108,7 +129,10 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         deadLetter: deadLetterVia(publisher, definition.queue),
       });
       await consumer.start();
-      return [faultRules, consumer];
+      const retention = retentionLoop({ db, registry, logger }, workerRetention(config.retention));
+      retention.start();
+      // The EMF reporter stops last, so its final line counts everything before it.
+      return [...(emf ? [emf] : []), faultRules, consumer, retention];
     },
   });
 }

@@ -17,7 +17,9 @@ import { Logger, describeError } from '../../lib/logger';
 import { Outcome } from '../../lib/messaging/batch-consumer';
 import { decodeMessage } from '../../lib/messaging/decode';
 import { ConfirmPublisher, OutgoingMessage } from '../../lib/messaging/publisher';
-import { ATTEMPT_HEADER, REPLAYED_HEADER } from '../../lib/messaging/headers';
+import { ATTEMPT_HEADER, REPLAYED_HEADER, traceparentIn } from '../../lib/messaging/headers';
+import { Span, traceparentOf, withSpan } from '../../lib/telemetry/spans';
+import { consumeSpan, endConsumeSpans } from './consume-spans';
 import { compileValidator } from '../../lib/validation';
 import { Command, Reply, commandSchema } from '../../sagas/contracts/messages';
 import { deadLetterOf } from '../../lib/messaging/dead-letter';
@@ -60,13 +62,19 @@ export interface WorkerRuntimeOptions<TPrepared> {
   /** Honour per-order failure injection headers and runtime rules (FAULT_INJECTION). */
   faultInjection?: boolean;
   faultRules?: FaultRuleListener;
-  onReplied?: (answered: Array<{ command: Command; reply: Reply }>) => void;
+  /**
+   * Every delivery answered in a batch. `duplicate` marks one answered from the record of an
+   * earlier delivery (or sharing its batch with one): it had no effect of its own.
+   */
+  onReplied?: (answered: Array<{ command: Command; reply: Reply; duplicate: boolean }>) => void;
   onRetry?: (command: Command, retry: number) => void;
 }
 
 interface Decoded {
   message: ConsumeMessage;
   command: Command;
+  /** The command's consumer span while tracing is on: the work and the reply are its children. */
+  span?: Span;
 }
 
 interface InjectedFault {
@@ -81,6 +89,8 @@ interface Forced extends Decoded {
 interface Handled {
   replies: Map<string, Reply>;
   outgoing: OutgoingMessage[];
+  /** Command ids whose effects this batch applied (not answered from the record). */
+  applied: Set<string>;
 }
 
 export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPrepared>) {
@@ -89,6 +99,21 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   return async (messages: readonly ConsumeMessage[]): Promise<Outcome[]> => {
     const poison: OutgoingMessage[] = [];
     const decoded = decodeAll(messages, poison);
+    try {
+      const outcomes = await handleBatch(messages, decoded, poison);
+      endConsumeSpans(decoded);
+      return outcomes;
+    } catch (error) {
+      endConsumeSpans(decoded, error);
+      throw error;
+    }
+  };
+
+  async function handleBatch(
+    messages: readonly ConsumeMessage[],
+    decoded: Decoded[],
+    poison: OutgoingMessage[],
+  ): Promise<Outcome[]> {
     let handled: Handled;
     try {
       handled = await handleAll(decoded, false);
@@ -98,9 +123,15 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       handled = await handleAll(decoded, true);
     }
     // Every delivery of a command is answered with the one reply stored for it, in its trace.
+    const firstAnswers = new Set<string>();
     const answered = decoded.flatMap((d) => {
-      const reply = handled.replies.get(d.command.data.command_id);
-      return reply ? [{ command: d.command, reply, trace: traceOf(d.message) }] : [];
+      const id = d.command.data.command_id;
+      const reply = handled.replies.get(id);
+      if (!reply) return [];
+      const duplicate = !handled.applied.has(id) || firstAnswers.has(id);
+      firstAnswers.add(id);
+      const trace = d.span ? traceparentOf(d.span) : traceparentIn(d.message);
+      return [{ command: d.command, reply, duplicate, trace }];
     });
     const outgoing = [
       ...poison,
@@ -110,7 +141,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     await publisher.publishAll(outgoing);
     options.onReplied?.(answered);
     return messages.map(() => ({ kind: 'ack' }));
-  };
+  }
 
   /**
    * Answers what was answered before from the record, and does the rest. Only a delivery that
@@ -119,6 +150,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
    */
   async function handleAll(decoded: Decoded[], lookUpAll: boolean): Promise<Handled> {
     const outgoing: OutgoingMessage[] = [];
+    const applied = new Set<string>();
     const replies = await findReplies(
       db,
       decoded
@@ -135,6 +167,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       try {
         for (const reply of await applyBatch(prepared, forced)) {
           replies.set(reply.data.command_id, reply);
+          applied.add(reply.data.command_id);
         }
       } catch (error) {
         // One bad command must not hold back the rest: the consumer retries them one by one.
@@ -147,13 +180,14 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
         outgoing.push(...technicalFailure((prepared[0] ?? forced[0])!, error));
       }
     }
-    return { replies, outgoing };
+    return { replies, outgoing, applied };
   }
 
   function decodeAll(messages: readonly ConsumeMessage[], outgoing: OutgoingMessage[]): Decoded[] {
     return messages.flatMap((message) => {
       try {
-        return [{ message, command: decodeMessage(message, validateCommand) }];
+        const command = decodeMessage(message, validateCommand);
+        return [{ message, command, span: consumeSpan(queue, message, command) }];
       } catch (error) {
         const reason = describeError(error);
         logger.warn('poison command dead-lettered', {
@@ -210,7 +244,7 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     onFailure: (item: Decoded, error: unknown) => void,
   ): Promise<PreparedCommand<TPrepared>[]> {
     const settled = await Promise.allSettled(
-      items.map((d) => handler.prepare(d.command, d.message)),
+      items.map((d) => withSpan(d.span, () => handler.prepare(d.command, d.message))),
     );
     const ready: PreparedCommand<TPrepared>[] = [];
     settled.forEach((result, index) => {
@@ -244,7 +278,10 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
   }
 
   /** Retry later through the broker (telling the coordinator), or dead-letter when spent. */
-  function technicalFailure({ command, message }: Decoded, error: unknown): OutgoingMessage[] {
+  function technicalFailure(
+    { command, message, span }: Decoded,
+    error: unknown,
+  ): OutgoingMessage[] {
     const reason = describeError(error);
     const code = reason.code ?? 'TECHNICAL_FAILURE';
     const route = routeTechnicalFailure(message, queue, options.policy, {
@@ -254,6 +291,9 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
       orderId: command.order_id,
       step: command.step,
       command: command.type,
+    });
+    span?.addEvent(route.kind === 'dead-letter' ? 'dead-lettered' : 'retry scheduled', {
+      'error.type': code,
     });
     if (route.kind === 'dead-letter') {
       logger.error('command dead-lettered', {
@@ -309,11 +349,6 @@ function mayHaveBeenAnswered({ message, command }: Decoded): boolean {
     headers[ATTEMPT_HEADER] !== undefined ||
     headers[REPLAYED_HEADER] !== undefined
   );
-}
-
-function traceOf(message: ConsumeMessage): string | undefined {
-  const value = message.properties.headers?.traceparent as unknown;
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** `crash`: the process dies mid-message, before any ack, exactly like a real crash. */

@@ -1,8 +1,10 @@
+// Before anything else: tracing patches the modules the service loads next.
+import './tracing';
 import path from 'node:path';
 import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { shippingHandler } from './handlers';
-import { shippingRoutes } from './routes';
+import { shippingApi, shippingRoutes } from './routes';
 
 runWorker({
   name: 'shipping',
@@ -12,4 +14,5 @@ runWorker({
   migrationsDirectory: path.join(__dirname, '../../migrations/shipping'),
   handler: () => shippingHandler(),
   routes: ({ db }) => shippingRoutes(db),
+  api: shippingApi,
 });

@@ -69,6 +69,9 @@ export interface TimelineEvent {
   code?: string;
   message?: string;
   actor?: string;
+  /** What a step deadline found on the command queue (WAITING_FOR_WORKER). */
+  consumers?: number;
+  ready?: number;
   /** Recorded although the saga's state did not accept it (a late or stray message). */
   late?: boolean;
   [field: string]: unknown;
@@ -139,13 +142,17 @@ export interface DeadLetterQueue {
   queue: string;
   count: number;
   messages: DeadLetter[];
+  /** Pass as `cursor` (with `queue`) for the next page; null on the last. */
+  next_cursor: string | null;
 }
 
 export interface DeadLetterReplay {
   queue: string;
   replayed: number;
+  /** The first 500 replayed messages and resumed sagas; `resumed` counts them all. */
   messages: DeadLetter[];
   resumed_sagas: string[];
+  resumed: number;
 }
 
 export interface FaultRuleList {

@@ -3,14 +3,14 @@
  * renaming a metric on the server is one edit here.
  */
 export const metricNames = {
-  started: 'saga_started_total',
-  outcomes: 'saga_outcomes_total',
-  endToEndSeconds: 'saga_end_to_end_seconds',
-  retries: 'saga_retries_total',
-  events: 'saga_events_total',
-  published: 'outbox_published_total',
-  queueDepth: 'saga_queue_depth',
-  deadLetterDepth: 'saga_dlq_depth',
+  started: 'order_saga_sagas_started_total',
+  outcomes: 'order_saga_sagas_ended_total',
+  endToEndSeconds: 'order_saga_end_to_end_duration_seconds',
+  retries: 'order_saga_retries_total',
+  events: 'order_saga_replies_handled_total',
+  published: 'order_saga_outbox_published_total',
+  queueDepth: 'order_saga_queue_messages',
+  deadLetterDepth: 'order_saga_dlq_messages',
   waitingClients: 'order_saga_waiting_clients',
-  processStart: 'process_start_time_seconds',
+  processStart: 'order_saga_process_start_time_seconds',
 } as const;

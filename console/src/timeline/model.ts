@@ -52,6 +52,7 @@ const typeTones: Record<string, Tone> = {
   STEP_FAILED: 'danger',
   RETRY_SCHEDULED: 'warning',
   STEP_TIMED_OUT: 'warning',
+  WAITING_FOR_WORKER: 'warning',
   DEAD_LETTERED: 'danger',
   COMPENSATION_STARTED: 'compensation',
   COMPENSATED: 'compensation',
@@ -101,6 +102,10 @@ export function summarize(event: TimelineEvent): string {
     case 'STEP_TIMED_OUT':
       // Its `attempt` is the count after the timeout was counted, not the send that timed out.
       return `no reply to ${event.command ?? 'the command'} in time`;
+    case 'WAITING_FOR_WORKER':
+      return event.consumers === 0
+        ? `${event.command ?? 'the command'} still queued: no ${event.step ?? ''} worker is consuming`
+        : `${event.command ?? 'the command'} may still be queued: ${event.ready ?? '?'} messages wait for the ${event.step ?? ''} worker`;
     case 'DEAD_LETTERED':
       return `${event.command ?? 'command'} dead-lettered after ${event.attempt ?? '?'} attempts — ${event.code ?? ''} ${event.message ?? ''}`.trim();
     case 'STEP_FAILED':

@@ -103,11 +103,17 @@ const queueSchema = {
 export const deadLetterListQuerySchema = querySchema({
   queue: { ...queueSchema, description: 'Only this dead-letter queue' },
   limit: { ...pagingQueryProperties.limit, description: 'Messages shown per queue' },
+  cursor: {
+    type: 'string',
+    pattern: '^[1-9][0-9]{0,15}$',
+    description: "The queue's `next_cursor` of the previous page (opaque; needs `queue`)",
+  },
 });
 
 export interface DeadLetterListQuery {
   queue?: string;
   limit: number;
+  cursor?: string;
 }
 
 export const deadLetterPathSchema = pathSchema({ queue: queueSchema });

@@ -25,3 +25,9 @@ export interface PagingParameters {
   limit: number;
   cursor?: string;
 }
+
+/** The `next_cursor` of a page. */
+export const nextCursorSchema = {
+  type: ['string', 'null'],
+  description: 'Pass as `cursor` for the next page; null on the last page',
+} as const;

@@ -21,7 +21,7 @@
  * come back from `transition` as action objects, and the saga runner turns them into outbox
  * rows and timeline events inside the same database transaction as the new snapshot.
  */
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import { CommandType, Failure, commandStep } from '../../contracts/messages';
 import { Step } from '../../contracts/envelope';
 import {
@@ -98,6 +98,13 @@ function waitingOn(state: WaitingState, command: CommandType) {
       actions: [note('DEAD_LETTERED', step, command), stuckAt(state, step)],
     },
     'step.timed_out': [
+      // A command still waiting in its queue has not failed: re-sending it would only queue a
+      // duplicate behind it and spend an attempt. The saga keeps waiting (under a new deadline).
+      { guard: and(['commandQueued', 'awaitingWorker']), actions: [{ type: 'awaitWorker' }] },
+      {
+        guard: 'commandQueued',
+        actions: [note('WAITING_FOR_WORKER', step, command), { type: 'awaitWorker' }],
+      },
       {
         guard: { type: 'canResend', params: { command } },
         target: self,
@@ -193,6 +200,15 @@ export const orderSagaMachine = setup({
   guards: {
     isFor: ({ event }, { command }: SendCommandParams) =>
       'data' in event && 'command' in event.data && event.data.command === command,
+    /**
+     * The command has not reached a worker yet: no worker consumes its queue, or the queue has a
+     * backlog it may still sit in. A re-send would join the back of the same queue.
+     */
+    commandQueued: ({ event }) =>
+      event.type === 'step.timed_out' &&
+      event.data.queue !== undefined &&
+      (event.data.queue.consumers === 0 || event.data.queue.ready > 0),
+    awaitingWorker: ({ context }) => context.awaitingWorker === true,
     canResend: ({ context }, { command }: SendCommandParams) =>
       (context.timeouts[command] ?? 0) < context.maxRetryAttempts,
     stuckFrom: ({ context }, { from }: { from: WaitingState }) => context.stuckFrom === from,
@@ -206,13 +222,16 @@ export const orderSagaMachine = setup({
         ...context.attempts,
         [command]: (context.attempts[command] ?? 0) + 1,
       }),
+      awaitingWorker: false,
     }),
     countTimeout: assign({
       timeouts: ({ context }, { command }: SendCommandParams) => ({
         ...context.timeouts,
         [command]: (context.timeouts[command] ?? 0) + 1,
       }),
+      awaitingWorker: false,
     }),
+    awaitWorker: assign({ awaitingWorker: true }),
     rememberFailure: assign({
       reason: ({ event }, { step }: { step: Step }): FailureReason => {
         const { code, message } = (event as FailureEvent).data;
@@ -238,7 +257,14 @@ export const orderSagaMachine = setup({
   },
 }).createMachine({
   id: 'orderSaga',
-  context: ({ input }) => ({ ...input, attempts: {}, timeouts: {}, reason: null, stuckFrom: null }),
+  context: ({ input }) => ({
+    ...input,
+    attempts: {},
+    timeouts: {},
+    reason: null,
+    stuckFrom: null,
+    awaitingWorker: false,
+  }),
   initial: 'assessingRisk',
   states: {
     assessingRisk: {

@@ -61,8 +61,8 @@ export function ReplayDialog({
         <div role="status" class="result-summary">
           <p>
             Replayed {state.result.replayed} message{state.result.replayed === 1 ? '' : 's'}.{' '}
-            {state.result.resumed_sagas.length} saga
-            {state.result.resumed_sagas.length === 1 ? '' : 's'} resumed.
+            {state.result.resumed} saga
+            {state.result.resumed === 1 ? '' : 's'} resumed.
           </p>
           <ul class="plain-list">
             {state.result.messages.map((m) => (
