@@ -3,6 +3,7 @@
  * timeline and outbox rows that decision produced. Nothing here touches the database.
  */
 import { randomUUID } from 'node:crypto';
+import { Step } from '../sagas/contracts/envelope';
 import { OrderRequest, Simulation, normalizeLines } from '../sagas/contracts/order-request';
 import { StoredSaga, startSaga } from '../sagas/order/decide';
 import { faultHeaders, simulationOf } from './fault-header';
@@ -15,6 +16,8 @@ import { SagaRecord } from './saga-cache';
 export interface IntakeSettings {
   maxRetryAttempts: number;
   stepTimeoutMs: number;
+  /** The definition new sagas start on (SAGA_VERSION); version 1 when not given. */
+  sagaVersion?: number;
 }
 
 export interface NewSaga {
@@ -49,6 +52,7 @@ export function recordOf(saga: NewSaga, now: string): SagaRecord {
   return {
     saga_id: saga.saga_id,
     order_id: saga.order_id,
+    step: saga.step as Step | null,
     snapshot: saga.snapshot as StoredSaga,
     timeline_seq: saga.timeline_seq,
     faults: saga.faults as Simulation | null,
@@ -85,13 +89,16 @@ export function plan(
 ): PlannedSaga {
   const sagaId = trace?.sagaId ?? randomUUID();
   const items = normalizeLines(request.items);
-  const decision = startSaga({
-    sagaId,
-    orderId: request.order_id,
-    items,
-    total: request.total,
-    maxRetryAttempts: settings.maxRetryAttempts,
-  });
+  const decision = startSaga(
+    {
+      sagaId,
+      orderId: request.order_id,
+      items,
+      total: request.total,
+      maxRetryAttempts: settings.maxRetryAttempts,
+    },
+    settings.sagaVersion,
+  );
   const faults = simulationOf(request);
   const timeline: TimelineRow[] = [];
   const seq = appendTimelineEntries(timeline, sagaId, 0, decision.timeline, now);

@@ -41,6 +41,7 @@ import { SagaCache } from './saga-cache';
 import { SagaRunner, TransitionObserver } from './saga-runner';
 import { TimeoutSweeper } from './timeout-sweeper';
 import { deadLetterHandler } from './dead-letter-events';
+import { isRegistered, registeredVersions } from '../sagas/order/versions';
 import { retentionLoop } from '../lib/retention';
 import { coordinatorRetention } from './retention-tasks';
 
@@ -161,6 +162,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       {
         maxRetryAttempts: config.maxRetryAttempts,
         stepTimeoutMs: config.stepTimeoutSeconds * 1000,
+        sagaVersion: config.sagaVersion,
       },
       cache,
     ),
@@ -175,6 +177,13 @@ void runService<Coordinator>({
   // LISTEN connection comes on top.
   poolSize: 10,
   migrationsDirectory: path.join(__dirname, '../migrations/orders'),
+  configProblems: (config) =>
+    isRegistered(config.sagaVersion)
+      ? []
+      : [
+          `SAGA_VERSION ${config.sagaVersion} is not a registered order saga version ` +
+            `(registered: ${registeredVersions().join(', ')})`,
+        ],
   create: build,
   document: coordinatorDocument,
   routes: (

@@ -3,7 +3,7 @@
  * message ids, a W3C traceparent derived from the saga, and the command's routing key.
  */
 import { randomUUID } from 'node:crypto';
-import { exchanges, queues } from '../lib/messaging/topology';
+import { commandQueueOfStep, exchanges } from '../lib/messaging/topology';
 import { Envelope } from '../sagas/contracts/envelope';
 import { CommandIntent } from '../sagas/order/decide';
 
@@ -53,7 +53,7 @@ export function commandRow(
   return {
     message_id: envelope.message_id,
     exchange: exchanges.commands,
-    routing_key: queues[intent.step],
+    routing_key: commandQueueOfStep[intent.step]!,
     type: intent.type,
     body: JSON.stringify(envelope),
     headers: { traceparent: traceparentOf(saga.sagaId), ...extraHeaders },

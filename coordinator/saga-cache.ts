@@ -7,11 +7,14 @@
 import { SagaTiming } from './saga-timing';
 import { StoredSaga } from '../sagas/order/decide';
 import { Simulation } from '../sagas/contracts/order-request';
+import { Step } from '../sagas/contracts/envelope';
 
 /** What the saga runner reads of a saga, and remembers. */
 export interface SagaRecord extends SagaTiming {
   saga_id: string;
   order_id: string;
+  /** The step in progress, as stored beside the snapshot. */
+  step?: Step | null;
   snapshot: StoredSaga;
   timeline_seq: number;
   faults: Simulation | null;

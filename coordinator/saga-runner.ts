@@ -13,6 +13,8 @@ import { Database } from '../lib/db';
 import { statement } from '../lib/pipelined';
 import { OrderSagaEvent } from '../sagas/order/machine';
 import { Decision, TimelineEntry, decide } from '../sagas/order/decide';
+import { parkUnknownVersion } from '../sagas/order/park';
+import { isRegistered } from '../sagas/order/versions';
 import { OrderStatus, settledStatuses, terminalStatuses } from '../sagas/order/status';
 import { faultHeaders } from './fault-header';
 import { endTransitionSpans, transitionSpan } from './transition-spans';
@@ -206,7 +208,10 @@ export class SagaRunner {
     span?: Span,
   ): EventOutcome {
     if (isStaleTimeout(incoming.event, saga.deadline_token)) return 'ignored';
-    const decision = decide(saga.snapshot, incoming.event);
+    // A saga whose definition this build lacks is parked, never fails the batch it came in.
+    const decision = isRegistered(saga.snapshot.version)
+      ? decide(saga.snapshot, incoming.event)
+      : parkUnknownVersion(saga.snapshot, saga.step ?? null);
     if (decision.accepted && incoming.annotations) decision.timeline.push(...incoming.annotations);
     saga.timeline_seq = appendTimelineEntries(
       writes.timeline,
@@ -231,6 +236,7 @@ export class SagaRunner {
       );
     }
     saga.snapshot = decision.saga;
+    saga.step = decision.step;
     Object.assign(saga, nextTiming(decision, saga, now, this.stepTimeoutMs));
     writes.sagas.set(saga.saga_id, sagaUpdate(saga, decision));
     if (settledStatuses.includes(decision.status)) writes.settled.add(saga.order_id);
@@ -270,7 +276,7 @@ async function readSagas(
     `WITH seen AS (
        SELECT array_agg(message_id) AS ids FROM inbox WHERE message_id = ANY($2)
      )
-     SELECT s.saga_id, s.order_id, s.snapshot, s.timeline_seq, s.faults, s.created_at,
+     SELECT s.saga_id, s.order_id, s.step, s.snapshot, s.timeline_seq, s.faults, s.created_at,
             s.deadline_at, s.deadline_token, s.stuck_since, s.revision, seen.ids AS seen
      FROM seen LEFT JOIN sagas s ON s.saga_id = ANY($1::uuid[])`,
     [[...new Set(events.map((e) => e.sagaId))], events.map((e) => e.messageId)],

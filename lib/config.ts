@@ -51,6 +51,8 @@ const envSchema = {
     BREAKER_OPEN_SECONDS: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 5 },
     BREAKER_PROBES: { type: 'integer', minimum: 1, maximum: 1000, default: 3 },
     BREAKER_RELEASE_PER_SECOND: { type: 'integer', minimum: 1, default: 200 },
+    SAGA_VERSION: { type: 'integer', minimum: 1, maximum: 1000, default: 2 },
+    RISK_DECLINE_SCORE: { type: 'integer', minimum: 0, maximum: 100, default: 80 },
     ADMIN_TOKEN: { type: 'string', default: '' },
     LOG_LEVEL: {
       type: 'string',
@@ -124,6 +126,10 @@ export interface Config {
     readonly probes: number;
     readonly releasePerSecond: number;
   };
+  /** The order saga definition new sagas start on; sagas in flight keep their own. */
+  readonly sagaVersion: number;
+  /** The fraud check rejects an order whose risk score is above this (0–100). */
+  readonly riskDeclineScore: number;
   /** As configured (may be a comma-separated list). */
   readonly adminToken: string;
   /** Every admin token accepted: more than one while a token is being rotated. */
@@ -280,6 +286,8 @@ function toConfig(e: Parsed): Config {
       probes: e.BREAKER_PROBES,
       releasePerSecond: e.BREAKER_RELEASE_PER_SECOND,
     },
+    sagaVersion: e.SAGA_VERSION,
+    riskDeclineScore: e.RISK_DECLINE_SCORE,
     adminToken: e.ADMIN_TOKEN,
     adminTokens: listOf(e.ADMIN_TOKEN),
     logLevel: e.LOG_LEVEL,

@@ -55,6 +55,8 @@ export interface ServiceDefinition<TParts> {
    */
   poolSize: number;
   migrationsDirectory: string;
+  /** What this service finds wrong with a configuration the schema accepted (e.g. an unknown saga version). */
+  configProblems?(config: Config): string[];
   create(context: ServiceContext): TParts;
   routes(parts: TParts, context: ServiceContext): Router;
   /** The OpenAPI document of the service's HTTP API, served at /openapi.json and /docs. */
@@ -70,7 +72,7 @@ export interface ServiceDefinition<TParts> {
 }
 
 export async function runService<TParts>(definition: ServiceDefinition<TParts>): Promise<void> {
-  const config = readConfigOrExit(definition.name);
+  const config = readConfigOrExit(definition.name, definition.configProblems);
   const logger = createLogger(definition.name, config.logLevel, config.logFormat);
   process.on('unhandledRejection', (error) => {
     logger.error('unhandled rejection', describeError(error));
@@ -174,9 +176,12 @@ export function topologyFor(config: Config) {
   return buildTopology({ retryLevels: config.maxRetryAttempts });
 }
 
-function readConfigOrExit(service: string): Config {
+function readConfigOrExit(service: string, problemsOf?: (config: Config) => string[]): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    const problems = problemsOf?.(config) ?? [];
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     createLogger(service).error('invalid configuration', { problems: error.problems });

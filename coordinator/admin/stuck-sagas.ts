@@ -1,7 +1,8 @@
 /** The operator's view of STUCK sagas: why each is stuck (its diagnosis) and for how long. */
 import { Database } from '../../lib/db';
 import { KeysetCursor } from '../../lib/http/paging';
-import { machineForVersion } from '../../sagas/order/versions';
+import { UNKNOWN_VERSION_CODE } from '../../sagas/order/park';
+import { isRegistered } from '../../sagas/order/versions';
 
 export interface StuckFilter {
   step?: string;
@@ -87,10 +88,9 @@ function present(row: Row): StuckSaga {
 }
 
 export function diagnose(row: Pick<Row, 'version' | 'reason' | 'stuck_from'>): string {
-  try {
-    machineForVersion(row.version);
-  } catch {
-    return `unknown saga definition version ${row.version}`;
+  if (!isRegistered(row.version)) return `unknown version ${row.version}`;
+  if (row.reason?.code === UNKNOWN_VERSION_CODE) {
+    return `parked for an unknown version, ${row.version}, which is registered again: replay resumes it`;
   }
   if (row.stuck_from?.startsWith('compensating')) {
     return `compensation failed: ${describeReason(row.reason)}`;

@@ -20,6 +20,17 @@ export const queues = {
   deadLetterEvents: 'coordinator.dead-letter-events',
 } as const;
 
+/**
+ * The queue each saga step's commands go to. The fraud check (`risk`) has no worker of its
+ * own: the payment worker answers it, from its own queue.
+ */
+export const commandQueueOfStep: Readonly<Record<string, string>> = {
+  risk: queues.payment,
+  payment: queues.payment,
+  inventory: queues.inventory,
+  shipping: queues.shipping,
+};
+
 export const WORK_QUEUE_TTL_MS = 24 * 60 * 60 * 1000;
 export const DELIVERY_LIMIT = 20;
 

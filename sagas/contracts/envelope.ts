@@ -3,7 +3,11 @@
  * Command and reply payloads live in `data`; their schemas are in messages.ts.
  */
 
-export const steps = ['payment', 'inventory', 'shipping'] as const;
+/**
+ * The steps of the order saga, in the order a saga runs them. `risk` (the fraud check) exists
+ * from version 2 of the definition on; it is handled by the payment worker.
+ */
+export const steps = ['risk', 'payment', 'inventory', 'shipping'] as const;
 export type Step = (typeof steps)[number];
 
 export interface Envelope<TType extends string = string, TData = unknown> {

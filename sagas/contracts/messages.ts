@@ -17,6 +17,8 @@ export interface Failure {
 }
 
 export interface CommandData {
+  /** The fraud check: scores the order from its total and its lines; changes nothing. */
+  'risk.assess': { command_id: string; amount: number; items: OrderLine[] };
   'payment.authorize': { command_id: string; amount: number };
   'payment.void': { command_id: string };
   'inventory.reserve': { command_id: string; items: OrderLine[] };
@@ -44,15 +46,32 @@ export interface ReplyData {
   } & Failure;
 }
 
+/**
+ * Replies to the fraud check, which version 2 of the order saga added. They have a table of
+ * their own so that `ReplyType` stays exactly the vocabulary version 1 answers to.
+ */
+export interface RiskReplyData {
+  'risk.assessed': { command_id: string; score: number };
+  'risk.rejected': { command_id: string; score: number } & Failure;
+}
+
 export type CommandType = keyof CommandData;
+/** The replies of version 1 of the order saga. */
 export type ReplyType = keyof ReplyData;
+export type RiskReplyType = keyof RiskReplyData;
+/** Every reply a worker may send, whichever saga version asked. */
+export type AnyReplyData = ReplyData & RiskReplyData;
+export type AnyReplyType = keyof AnyReplyData;
 
 export type Command<T extends CommandType = CommandType> = {
   [K in T]: Envelope<K, CommandData[K]>;
 }[T];
-export type Reply<T extends ReplyType = ReplyType> = { [K in T]: Envelope<K, ReplyData[K]> }[T];
+export type Reply<T extends AnyReplyType = AnyReplyType> = {
+  [K in T]: Envelope<K, AnyReplyData[K]>;
+}[T];
 
 export const commandStep: Record<CommandType, Step> = {
+  'risk.assess': 'risk',
   'payment.authorize': 'payment',
   'payment.void': 'payment',
   'inventory.reserve': 'inventory',
@@ -65,6 +84,7 @@ export const commandTypes = Object.keys(commandStep) as CommandType[];
 
 /** The command that does each step's work. */
 export const forwardCommandOf: Record<Step, CommandType> = {
+  risk: 'risk.assess',
   payment: 'payment.authorize',
   inventory: 'inventory.reserve',
   shipping: 'shipping.create',
@@ -86,6 +106,10 @@ export const replyTypes: readonly ReplyType[] = [
   'shipping.cancelled',
   'command.retry_scheduled',
 ];
+
+export const riskReplyTypes: readonly RiskReplyType[] = ['risk.assessed', 'risk.rejected'];
+
+export const allReplyTypes: readonly AnyReplyType[] = [...replyTypes, ...riskReplyTypes];
 
 const commandId = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const orderLines = {
@@ -117,7 +141,13 @@ function dataSchema(properties: Record<string, unknown>): object {
   };
 }
 
-const dataSchemas: Record<CommandType | ReplyType, object> = {
+/** A risk score: 0 (nothing suspicious) to 100. */
+const riskScore = { type: 'integer', minimum: 0, maximum: 100 } as const;
+
+const dataSchemas: Record<CommandType | AnyReplyType, object> = {
+  'risk.assess': dataSchema({ command_id: commandId, amount: moneySchema, items: orderLines }),
+  'risk.assessed': dataSchema({ command_id: commandId, score: riskScore }),
+  'risk.rejected': dataSchema({ command_id: commandId, score: riskScore, ...failure }),
   'payment.authorize': dataSchema({
     command_id: commandId,
     // The order total, exact to the cent: a worker never authorizes an amount it would round.
@@ -157,14 +187,14 @@ const dataSchemas: Record<CommandType | ReplyType, object> = {
 };
 
 /** The step a message type belongs to: `payment.authorize` → payment. */
-function stepOfType(type: CommandType | ReplyType): Step | undefined {
+function stepOfType(type: CommandType | AnyReplyType): Step | undefined {
   if (type in commandStep) return commandStep[type as CommandType];
   const prefix = type.slice(0, type.indexOf('.'));
   return (steps as readonly string[]).includes(prefix) ? (prefix as Step) : undefined;
 }
 
 /** One schema for a family of message types: the envelope, then `data` chosen by `type`. */
-function envelopeSchema(types: readonly (CommandType | ReplyType)[]): object {
+function envelopeSchema(types: readonly (CommandType | AnyReplyType)[]): object {
   return {
     type: 'object',
     additionalProperties: false,
@@ -183,7 +213,7 @@ function envelopeSchema(types: readonly (CommandType | ReplyType)[]): object {
 }
 
 export const commandSchema = envelopeSchema(commandTypes);
-export const replySchema = envelopeSchema(replyTypes);
+export const replySchema = envelopeSchema(allReplyTypes);
 
 /** Stable id of a command within a saga: the same on every re-send, distinct per command. */
 export function commandIdOf(sagaId: string, command: CommandType): string {

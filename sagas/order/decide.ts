@@ -9,8 +9,8 @@ import {
   CommandData,
   CommandType,
   commandIdOf,
+  allReplyTypes,
   commandStep,
-  replyTypes,
 } from '../contracts/messages';
 import {
   FailureReason,
@@ -21,8 +21,8 @@ import {
   ReplyEvent,
   SendCommandParams,
 } from './machine';
-import { OrderStatus, stateName, viewOf } from './status';
-import { CURRENT_VERSION, machineForVersion } from './versions';
+import { OrderStatus, stateName } from './status';
+import { machineForVersion, viewOf } from './versions';
 
 /** What is persisted: the definition version beside the state value and context. */
 export interface StoredSaga {
@@ -85,11 +85,16 @@ interface MachineAction {
   params?: unknown;
 }
 
-export function startSaga(input: OrderSagaInput): Decision {
-  const machine = machineForVersion(CURRENT_VERSION);
+/**
+ * Starts a saga on a definition version. Which version new sagas start on is a deploy decision
+ * (the coordinator's SAGA_VERSION) that the caller passes in; without one this is version 1,
+ * the definition the decider had before there was a choice.
+ */
+export function startSaga(input: OrderSagaInput, version = 1): Decision {
+  const machine = machineForVersion(version);
   const [snapshot, actions] = initialTransition(machine, input);
   const state = stateName(snapshot.value);
-  return build(CURRENT_VERSION, snapshot.value, snapshot.context, actions, undefined, [
+  return build(version, snapshot.value, snapshot.context as OrderSagaContext, actions, undefined, [
     { type: 'SAGA_STARTED', state },
   ]);
 }
@@ -110,7 +115,14 @@ export function decide(stored: StoredSaga, event: OrderSagaEvent): Decision {
       accepted: false,
       deadline: { kind: 'keep' },
     };
-  return build(stored.version, next.value, next.context, actions, event, leadingEntries(event));
+  return build(
+    stored.version,
+    next.value,
+    next.context as OrderSagaContext,
+    actions,
+    event,
+    leadingEntries(event),
+  );
 }
 
 /**
@@ -143,7 +155,7 @@ function lateEntries(event: OrderSagaEvent): TimelineEntry[] {
 /** A reply is on the timeline as received before whatever it caused. */
 function leadingEntries(event: OrderSagaEvent): TimelineEntry[] {
   if (
-    !(replyTypes as readonly string[]).includes(event.type) ||
+    !(allReplyTypes as readonly string[]).includes(event.type) ||
     event.type === 'command.retry_scheduled'
   ) {
     return [];
@@ -161,7 +173,7 @@ function build(
   leading: TimelineEntry[],
 ): Decision {
   const state = stateName(value);
-  const view = viewOf(state);
+  const view = viewOf(version, state);
   const commands: CommandIntent[] = [];
   const timeline = [...leading];
   for (const action of actions) {
@@ -278,6 +290,8 @@ function commandIntent(context: OrderSagaContext, type: CommandType): CommandInt
 
 function commandData(context: OrderSagaContext, type: CommandType, commandId: string) {
   switch (type) {
+    case 'risk.assess':
+      return { command_id: commandId, amount: context.total, items: context.items };
     case 'payment.authorize':
       return { command_id: commandId, amount: context.total };
     case 'inventory.reserve':

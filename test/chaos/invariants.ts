@@ -111,7 +111,10 @@ export function checkTimeline(order: OrderEvidence): string[] {
   if (types.includes('SAGA_COMPLETED') && types.includes('COMPENSATION_STARTED'))
     problems.push('completed after compensating');
   const succeeded = events.filter((e) => e.type === 'STEP_SUCCEEDED').map((e) => e.step);
-  const order_ = ['payment', 'inventory', 'shipping'];
+  // Version 2 of the saga runs its fraud check first; version 1 starts at payment.
+  const order_ = events.some((e) => e.step === 'risk')
+    ? ['risk', 'payment', 'inventory', 'shipping']
+    : ['payment', 'inventory', 'shipping'];
   if (succeeded.join() !== order_.slice(0, succeeded.length).join())
     problems.push(`steps succeeded out of order: ${succeeded.join(', ')}`);
   for (const e of events.filter((x) => x.type === 'COMPENSATED')) {

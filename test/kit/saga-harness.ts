@@ -46,8 +46,9 @@ export class SagaHarness {
     readonly input: OrderSagaInput,
     readonly timings: HarnessTimings,
     readonly clock = new VirtualClock(),
+    version = 1,
   ) {
-    this.last = startSaga(input);
+    this.last = startSaga(input, version);
     this.saga = this.last.saga;
     this.timing = nextTiming(this.last, this.timing, clock.now(), timings.stepTimeoutMs);
     this.record(this.last);

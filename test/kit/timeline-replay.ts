@@ -48,18 +48,17 @@ export function replayTimeline(recorded: RecordedSaga): ReplayResult {
   // The circuit breaker's notes are the runner's, written beside decisions, never by one.
   const entries = recorded.timeline.filter((e) => !breakerNotes.includes(e.type));
   const differences: string[] = [];
-  const first = startSaga({
-    sagaId: saga.saga_id,
-    orderId: saga.order_id,
-    items: saga.items,
-    total: saga.total,
-    maxRetryAttempts: saga.max_retry_attempts,
-  });
-  if (first.saga.version !== saga.version) {
-    differences.push(
-      `recorded on version ${saga.version}, today's sagas start on ${first.saga.version}`,
-    );
-  }
+  // A saga keeps the definition version it started on: it is replayed on that one.
+  const first = startSaga(
+    {
+      sagaId: saga.saga_id,
+      orderId: saga.order_id,
+      items: saga.items,
+      total: saga.total,
+      maxRetryAttempts: saga.max_retry_attempts,
+    },
+    saga.version,
+  );
   let cursor = compare(first, entries, 0, 'start', differences);
   let current: { stored: StoredSaga; status: string } = {
     stored: first.saga,

@@ -907,7 +907,7 @@ describe('admin CLI', () => {
         "error: unknown option '--verbose'",
         "error: unknown option '--yes'",
         "error: option '--limit <n>' argument '501' is invalid. It must be an integer ≥ 1 and ≤ 500.",
-        "error: option '--step <step>' argument 'billing' is invalid. Allowed choices are payment, inventory, shipping.",
+        "error: option '--step <step>' argument 'billing' is invalid. Allowed choices are risk, payment, inventory, shipping.",
       ]);
     });
 

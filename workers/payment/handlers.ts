@@ -1,6 +1,6 @@
 /**
- * Payment: authorizes an order's total with the provider, and voids an order's live
- * authorizations. Provider calls happen in `prepare`, outside the database transaction; the
+ * Payment: scores an order for fraud (a pure computation, see risk.ts), authorizes an order's
+ * total with the provider, and voids an order's live authorizations. Provider calls happen in `prepare`, outside the database transaction; the
  * authorization, or the declined attempt, is recorded together with the stored reply in
  * `apply`.
  */
@@ -11,13 +11,29 @@ import { Command } from '../../sagas/contracts/messages';
 import { CommandHandler } from '../runtime/worker';
 import { ReplyDraft } from '../runtime/replies';
 import { AuthorizationResult, PaymentProvider } from './provider';
+import { RISK_SCORE_CODE, RiskVerdict, assessRisk } from './risk';
 
 type Prepared =
-  { kind: 'authorize'; result: AuthorizationResult } | { kind: 'void'; authorizationIds: string[] };
+  | { kind: 'risk'; verdict: RiskVerdict }
+  | { kind: 'authorize'; result: AuthorizationResult }
+  | { kind: 'void'; authorizationIds: string[] };
 
-export function paymentHandler(db: Database, provider: PaymentProvider): CommandHandler<Prepared> {
+export interface PaymentPolicy {
+  /** The fraud check rejects an order scoring above this (RISK_DECLINE_SCORE). */
+  riskDeclineScore: number;
+}
+
+export function paymentHandler(
+  db: Database,
+  provider: PaymentProvider,
+  policy: PaymentPolicy = { riskDeclineScore: 80 },
+): CommandHandler<Prepared> {
   return {
     async prepare(command) {
+      if (command.type === 'risk.assess') {
+        const { amount, items } = command.data;
+        return { kind: 'risk', verdict: assessRisk(amount, items, policy.riskDeclineScore) };
+      }
       if (command.type === 'payment.authorize') {
         const { command_id, amount } = command.data;
         const result = await provider.authorize({
@@ -44,7 +60,9 @@ export function paymentHandler(db: Database, provider: PaymentProvider): Command
       const replies: ReplyDraft[] = [];
       for (const { command, prepared } of commands) {
         const commandId = command.data.command_id;
-        if (prepared.kind === 'authorize') {
+        if (prepared.kind === 'risk') {
+          replies.push(riskReply(commandId, prepared.verdict));
+        } else if (prepared.kind === 'authorize') {
           replies.push(authorizationReply(command, prepared.result, authorizations));
         } else {
           const voided = await voidAuthorizations(tx, prepared.authorizationIds);
@@ -62,6 +80,22 @@ export function paymentHandler(db: Database, provider: PaymentProvider): Command
           [JSON.stringify(authorizations)],
         );
       return replies;
+    },
+  };
+}
+
+/** A verdict needs no record of its own: the stored reply answers every repeat. */
+function riskReply(commandId: string, verdict: RiskVerdict): ReplyDraft {
+  if (verdict.approved) {
+    return { type: 'risk.assessed', data: { command_id: commandId, score: verdict.score } };
+  }
+  return {
+    type: 'risk.rejected',
+    data: {
+      command_id: commandId,
+      score: verdict.score,
+      code: RISK_SCORE_CODE,
+      message: verdict.message,
     },
   };
 }

@@ -14,7 +14,10 @@ runWorker({
   port: (config) => config.ports.payment,
   database: (config) => config.postgres.databases.payments,
   migrationsDirectory: path.join(__dirname, '../../migrations/payments'),
-  handler: ({ db, config }) => paymentHandler(db, httpPaymentProvider(config.paymentProviderUrl)),
+  handler: ({ db, config }) =>
+    paymentHandler(db, httpPaymentProvider(config.paymentProviderUrl), {
+      riskDeclineScore: config.riskDeclineScore,
+    }),
   routes: ({ db }) => paymentRoutes(db),
   api: paymentApi,
   rawRoutes: ({ config }) => providerSimulator(config.paymentMaxAmount),

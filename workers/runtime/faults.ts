@@ -49,6 +49,7 @@ export async function faultForDelivery(
 }
 
 const declines: Partial<Record<CommandType, ReplyDraft['type']>> = {
+  'risk.assess': 'risk.rejected',
   'payment.authorize': 'payment.declined',
   'inventory.reserve': 'inventory.rejected',
   'shipping.create': 'shipping.rejected',
@@ -64,6 +65,8 @@ export function simulatedDecline(command: Command): ReplyDraft {
       command_id: command.data.command_id,
       code: 'SIMULATED_DECLINE',
       message: 'declined by failure injection',
+      // A fraud check's rejection carries its score; a simulated one scores the maximum.
+      ...(type === 'risk.rejected' ? { score: 100 } : {}),
     },
   } as ReplyDraft;
 }

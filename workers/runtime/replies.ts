@@ -2,9 +2,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { OutgoingMessage } from '../../lib/messaging/publisher';
 import { exchanges, queues } from '../../lib/messaging/topology';
-import { Command, Reply, ReplyData, ReplyType } from '../../sagas/contracts/messages';
+import { AnyReplyData, AnyReplyType, Command, Reply } from '../../sagas/contracts/messages';
 
-export type ReplyDraft = { [K in ReplyType]: { type: K; data: ReplyData[K] } }[ReplyType];
+export type ReplyDraft = {
+  [K in AnyReplyType]: { type: K; data: AnyReplyData[K] };
+}[AnyReplyType];
 
 export function replyTo(command: Command, draft: ReplyDraft, now = new Date()): Reply {
   return {

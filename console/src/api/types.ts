@@ -8,6 +8,9 @@ import type { FaultRule } from '../../../sagas/contracts/fault-rules';
 export type { FaultRule, FaultRuleRequest } from '../../../sagas/contracts/fault-rules';
 export type { Step };
 
+/** The services that keep records of an order; the fraud check is answered by payment. */
+export type WorkerName = Exclude<Step, 'risk'>;
+
 export interface Reason {
   step: string;
   code: string;
@@ -158,5 +161,5 @@ export interface FaultRuleList {
 }
 
 export interface ConsoleConfig {
-  worker_ports: Record<Step, number>;
+  worker_ports: Record<WorkerName, number>;
 }

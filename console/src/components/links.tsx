@@ -1,5 +1,5 @@
 /** Links to the console's own pages and to the workers' records of an order. */
-import type { Step } from '../api/types';
+import type { WorkerName } from '../api/types';
 
 export const consolePath = (path: string): string => `/console${path}`;
 
@@ -15,7 +15,7 @@ export function OrderLink({ orderId }: { orderId: string | null }) {
   );
 }
 
-const recordPaths: Record<Step, { label: string; path: string }> = {
+const recordPaths: Record<WorkerName, { label: string; path: string }> = {
   payment: { label: 'Payment authorizations', path: 'payments' },
   inventory: { label: 'Inventory reservation', path: 'reservations' },
   shipping: { label: 'Shipment', path: 'shipments' },
@@ -30,13 +30,13 @@ export function WorkerRecordLinks({
   ports,
 }: {
   orderId: string;
-  ports: Record<Step, number> | undefined;
+  ports: Record<WorkerName, number> | undefined;
 }) {
   if (!ports) return null;
   const { protocol, hostname } = window.location;
   return (
     <ul class="record-links" aria-label="Worker records">
-      {(Object.keys(recordPaths) as Step[]).map((step) => (
+      {(Object.keys(recordPaths) as WorkerName[]).map((step) => (
         <li key={step}>
           <a
             href={`${protocol}//${hostname}:${ports[step]}/${recordPaths[step].path}/${encodeURIComponent(orderId)}`}

@@ -83,7 +83,8 @@ export function layoutTimeline(events: readonly TimelineEvent[], options: Layout
 
   const used = new Set(markers.map((m) => m.lane));
   return {
-    lanes: lanes.filter((lane) => lane !== 'operator' || used.has(lane)),
+    // Operators and the fraud check (sagas of version 2 on) get a lane only when they appear.
+    lanes: lanes.filter((lane) => (lane !== 'operator' && lane !== 'risk') || used.has(lane)),
     markers,
     attempts,
     ticks: options.scale === 'time' && events.length > 0 ? ticks(span, xOfTime, start) : [],

@@ -3,14 +3,15 @@
  * each event belongs to, its tone (success, failure, retry, compensation, operator), a one-line
  * summary, and the attempts — each command sent, from its sending to what became of it.
  */
-import type { CommandType, ReplyType } from '../../../sagas/contracts/messages';
+import type { AnyReplyType, CommandType } from '../../../sagas/contracts/messages';
 import type { TimelineEvent } from '../api/types';
 
-export const lanes = ['saga', 'payment', 'inventory', 'shipping', 'operator'] as const;
+export const lanes = ['saga', 'risk', 'payment', 'inventory', 'shipping', 'operator'] as const;
 export type Lane = (typeof lanes)[number];
 
 export const laneLabels: Record<Lane, string> = {
   saga: 'Saga',
+  risk: 'Fraud check',
   payment: 'Payment',
   inventory: 'Inventory',
   shipping: 'Shipping',
@@ -21,6 +22,7 @@ export type Tone =
   'info' | 'success' | 'danger' | 'warning' | 'compensation' | 'operator' | 'muted';
 
 const commandKinds: Record<CommandType, 'forward' | 'compensation'> = {
+  'risk.assess': 'forward',
   'payment.authorize': 'forward',
   'payment.void': 'compensation',
   'inventory.reserve': 'forward',
@@ -29,7 +31,9 @@ const commandKinds: Record<CommandType, 'forward' | 'compensation'> = {
   'shipping.cancel': 'compensation',
 };
 
-const replyTones: Record<ReplyType, Tone> = {
+const replyTones: Record<AnyReplyType, Tone> = {
+  'risk.assessed': 'success',
+  'risk.rejected': 'danger',
   'payment.authorized': 'success',
   'payment.declined': 'danger',
   'payment.voided': 'compensation',
@@ -67,14 +71,15 @@ export const isCompensationCommand = (command: string | undefined): boolean =>
 export function laneOf(event: TimelineEvent): Lane {
   if (event.type.startsWith('ADMIN_')) return 'operator';
   const step = event.step;
-  if (step === 'payment' || step === 'inventory' || step === 'shipping') return step;
+  if (step === 'risk' || step === 'payment' || step === 'inventory' || step === 'shipping')
+    return step;
   return 'saga';
 }
 
 export function toneOf(event: TimelineEvent): Tone {
   if (event.type === 'COMMAND_SENT')
     return isCompensationCommand(event.command) ? 'compensation' : 'info';
-  if (event.type === 'REPLY_RECEIVED') return replyTones[event.reply as ReplyType] ?? 'info';
+  if (event.type === 'REPLY_RECEIVED') return replyTones[event.reply as AnyReplyType] ?? 'info';
   return typeTones[event.type] ?? 'muted';
 }
 

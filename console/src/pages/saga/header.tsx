@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import type { SagaAction } from '../../api/admin';
-import type { Step } from '../../api/types';
+import type { WorkerName } from '../../api/types';
 import { ActionDialog } from '../../components/action-dialog';
 import { AdminGate } from '../../components/admin-gate';
 import { WorkerRecordLinks } from '../../components/links';
@@ -16,7 +16,7 @@ export function SagaHeader({
   ports,
 }: {
   view: SagaView;
-  ports: Record<Step, number> | undefined;
+  ports: Record<WorkerName, number> | undefined;
 }) {
   const order = view.order!;
   const saga = view.saga;
