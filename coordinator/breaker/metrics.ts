@@ -1,7 +1,7 @@
 /** The breakers on /metrics: each step's state, its held commands, and every change. */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Database } from '../../lib/db';
-import { queues } from '../../lib/messaging/topology';
+import { commandQueueOf } from '../../lib/messaging/topology';
 import { steps } from '../../sagas/contracts/envelope';
 import { heldCounts } from '../repositories/step-breakers';
 import { breakerStates } from './policy';
@@ -35,11 +35,11 @@ export function registerBreakerMetrics(
         held.length > 0
           ? await heldCounts(
               db,
-              held.map((s) => queues[s]),
+              held.map((s) => commandQueueOf(s)),
             )
           : new Map();
       for (const step of steps)
-        this.set({ step }, held.includes(step) ? (counts.get(queues[step]) ?? 0) : 0);
+        this.set({ step }, held.includes(step) ? (counts.get(commandQueueOf(step)) ?? 0) : 0);
     },
   });
   return new Counter({

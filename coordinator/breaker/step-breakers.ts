@@ -10,7 +10,7 @@
  */
 import { Database } from '../../lib/db';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
-import { queues } from '../../lib/messaging/topology';
+import { commandQueueOf } from '../../lib/messaging/topology';
 import { Step, steps } from '../../sagas/contracts/envelope';
 import { releaseHeld } from '../repositories/held-commands';
 import { StepBreakerRow, readBreakers, writeBreaker } from '../repositories/step-breakers';
@@ -75,7 +75,7 @@ export class StepBreakers {
 
   /** Routing keys of every held step: the relay leaves their rows to the release. */
   heldRoutingKeys(): string[] {
-    return steps.filter((step) => this.isHeld(step)).map((step) => queues[step]);
+    return steps.filter((step) => this.isHeld(step)).map((step) => commandQueueOf(step));
   }
 
   heldSteps(): Step[] {
@@ -171,7 +171,11 @@ export class StepBreakers {
 
   private async release(step: Step): Promise<void> {
     const state = this.stateOf(step);
-    const release = { step, routingKey: queues[step], stepTimeoutMs: this.options.stepTimeoutMs };
+    const release = {
+      step,
+      routingKey: commandQueueOf(step),
+      stepTimeoutMs: this.options.stepTimeoutMs,
+    };
     if (state === 'half_open') {
       // Each half-open spell gets its own probes, however the step got there.
       const since = this.rows.get(step)!.changed_at.getTime();

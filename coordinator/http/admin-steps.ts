@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { Database } from '../../lib/db';
 import { validBody } from '../../lib/http/inputs';
 import { notFound } from '../../lib/http/problem';
-import { queues } from '../../lib/messaging/topology';
+import { commandQueueOf } from '../../lib/messaging/topology';
 import { compileValidator } from '../../lib/validation';
 import { Step, steps } from '../../sagas/contracts/envelope';
 import { SagaActionBody, sagaActionBodySchema } from '../../sagas/contracts/http/admin';
@@ -21,11 +21,11 @@ export function stepRoutes(options: { db: Database; breakers: StepBreakers }): R
     await breakers.refresh();
     const held = await heldCounts(
       db,
-      breakers.heldSteps().map((step) => queues[step]),
+      breakers.heldSteps().map((step) => commandQueueOf(step)),
     );
     return breakers.views().map((view) => ({
       ...view,
-      held_commands: breakers.isHeld(view.step) ? (held.get(queues[view.step]) ?? 0) : 0,
+      held_commands: breakers.isHeld(view.step) ? (held.get(commandQueueOf(view.step)) ?? 0) : 0,
     }));
   };
 

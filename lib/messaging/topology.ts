@@ -31,6 +31,13 @@ export const commandQueueOfStep: Readonly<Record<string, string>> = {
   shipping: queues.shipping,
 };
 
+/** The queue a step's commands go to; a step without one is a programming error. */
+export function commandQueueOf(step: string): string {
+  const queue = commandQueueOfStep[step];
+  if (queue === undefined) throw new Error(`no command queue for step ${step}`);
+  return queue;
+}
+
 export const WORK_QUEUE_TTL_MS = 24 * 60 * 60 * 1000;
 export const DELIVERY_LIMIT = 20;
 
