@@ -259,6 +259,7 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
         `${api}/admin/steps`,
       );
       expect(listed.body.steps.map((s) => [s.step, s.state])).to.deep.equal([
+        ['risk', 'closed'],
         ['payment', 'closed'],
         ['inventory', 'closed'],
         ['shipping', 'paused'],
