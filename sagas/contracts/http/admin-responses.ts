@@ -142,6 +142,11 @@ export const deadLetterListSchema = {
           queue: { type: 'string', examples: ['payment.commands.dlq'] },
           count: { type: 'integer', minimum: 0, description: 'Messages in the queue' },
           messages: { type: 'array', items: deadLetterSchema, description: 'Up to `limit`' },
+          next_cursor: {
+            type: ['string', 'null'],
+            description:
+              'Pass back as `cursor` (with this `queue`) for the next page; null on the last one',
+          },
         },
       },
     },
@@ -155,8 +160,13 @@ export const deadLetterReplayResultSchema = {
   properties: {
     queue: { type: 'string' },
     replayed: { type: 'integer', minimum: 0 },
-    messages: { type: 'array', items: deadLetterSchema },
-    resumed_sagas: { type: 'array', items: sagaIdSchema },
+    messages: { type: 'array', items: deadLetterSchema, description: 'The first 500 replayed' },
+    resumed_sagas: {
+      type: 'array',
+      items: sagaIdSchema,
+      description: 'The first 500 sagas resumed',
+    },
+    resumed: { type: 'integer', minimum: 0, description: 'Sagas resumed, all of them' },
   },
 } as const;
 
