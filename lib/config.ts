@@ -10,6 +10,7 @@ import { longestRetryDelayMs } from './retry-schedule';
 
 const identifier = { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' } as const;
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+const brokerHostsPattern = '^\\s*[^,:\\s]+(:[0-9]{1,5})?\\s*(,\\s*[^,:\\s]+(:[0-9]{1,5})?\\s*)*$';
 
 const envSchema = {
   type: 'object',
@@ -24,7 +25,8 @@ const envSchema = {
     SHIPPING_DB: { ...identifier, default: 'shipping' },
     // Unset: each service's own default (lib/service.ts), sized to the connection budget.
     POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100 },
-    RABBITMQ_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    // One address or a comma-separated list of `host[:port]` (the nodes of a cluster).
+    RABBITMQ_HOST: { type: 'string', pattern: brokerHostsPattern, default: '127.0.0.1' },
     RABBITMQ_PORT: { ...port, default: 5672 },
     RABBITMQ_MANAGEMENT_PORT: { ...port, default: 15672 },
     RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
@@ -87,8 +89,11 @@ export interface Config {
     };
   };
   readonly rabbitmq: {
+    /** The first node: where the management API is asked. */
     readonly host: string;
     readonly port: number;
+    /** Every node the services may connect to, in the order they are tried. */
+    readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>;
     readonly managementPort: number;
     readonly user: string;
     readonly password: string;
@@ -204,7 +209,11 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     throw new ConfigError(problems);
   }
   const config = toConfig(candidate as unknown as Parsed);
-  const problems = [...timingProblems(config), ...cloudwatchProblems(config)];
+  const problems = [
+    ...timingProblems(config),
+    ...cloudwatchProblems(config),
+    ...brokerNodeProblems(config),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
@@ -234,7 +243,14 @@ function cloudwatchProblems(config: Config): string[] {
     : [];
 }
 
+function brokerNodeProblems(config: Config): string[] {
+  return config.rabbitmq.nodes
+    .filter(({ port }) => port < 1 || port > 65535)
+    .map(({ host, port }) => `RABBITMQ_HOST ${host}:${port} names a port outside 1-65535`);
+}
+
 function toConfig(e: Parsed): Config {
+  const brokerNodes = parseBrokerNodes(e.RABBITMQ_HOST, e.RABBITMQ_PORT);
   return {
     postgres: {
       host: e.POSTGRES_HOST,
@@ -250,8 +266,9 @@ function toConfig(e: Parsed): Config {
       },
     },
     rabbitmq: {
-      host: e.RABBITMQ_HOST,
-      port: e.RABBITMQ_PORT,
+      host: brokerNodes[0]!.host,
+      port: brokerNodes[0]!.port,
+      nodes: brokerNodes,
       managementPort: e.RABBITMQ_MANAGEMENT_PORT,
       user: e.RABBITMQ_USER,
       password: e.RABBITMQ_PASSWORD,
@@ -376,6 +393,17 @@ export function readSecret(env: Env, name: string): { value?: string; problem?: 
     const code = (error as { code?: string }).code ?? 'unreadable';
     return { problem: `${name}_FILE names a file that cannot be read (${code}): ${file}` };
   }
+}
+
+/** `a,b:5673` → [{a, defaultPort}, {b, 5673}]: an entry without a port uses RABBITMQ_PORT. */
+export function parseBrokerNodes(
+  hosts: string,
+  defaultPort: number,
+): Array<{ host: string; port: number }> {
+  return hosts.split(',').map((entry) => {
+    const [host, port] = entry.trim().split(':');
+    return { host: host!, port: port ? Number(port) : defaultPort };
+  });
 }
 
 function deepFreeze<T extends object>(value: T): T {

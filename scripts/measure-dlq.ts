@@ -12,7 +12,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import { loadConfig } from '../lib/config';
-import { brokerUrl } from '../lib/messaging/connection';
+import { brokerUrls } from '../lib/messaging/connection';
 import { exchanges, queues } from '../lib/messaging/topology';
 
 const count = Number(process.argv[2] ?? 100_000);
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const connection = await amqp.connect(brokerUrl({ ...config.rabbitmq, vhost }));
+  const connection = await amqp.connect(brokerUrls({ ...config.rabbitmq, vhost })[0]!);
   try {
     await until(
       'the coordinator',

@@ -1,6 +1,8 @@
 /**
  * A RabbitMQ connection that survives a lost broker: amqp-connection-manager reconnects with
  * backoff and re-runs every channel's setup (topology, prefetch, consumers) on each reconnect.
+ * Given the nodes of a cluster it tries them in turn, so losing one node moves the connection
+ * to the next.
  * Nagle is off on the socket: a request/reply pipeline otherwise stalls on delayed TCP acks.
  */
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
@@ -9,9 +11,14 @@ import os from 'node:os';
 import type { Writable } from 'node:stream';
 import { coalesceWritesPerTick } from '../socket-writes';
 
-export interface BrokerSettings {
+export interface BrokerNode {
   host: string;
   port: number;
+}
+
+export interface BrokerSettings {
+  /** Tried in this order, round robin, at every (re)connect. */
+  nodes: readonly BrokerNode[];
   user: string;
   password: string;
   vhost: string;
@@ -19,16 +26,20 @@ export interface BrokerSettings {
 
 export type BrokerConnection = AmqpConnectionManager;
 
-export function brokerUrl(settings: BrokerSettings): string {
+/** One URL per node, in the order they are tried. */
+export function brokerUrls(settings: BrokerSettings): string[] {
   const user = encodeURIComponent(settings.user);
   const password = encodeURIComponent(settings.password);
   const vhost = encodeURIComponent(settings.vhost);
-  return `amqp://${user}:${password}@${settings.host}:${settings.port}/${vhost}?heartbeat=10`;
+  return settings.nodes.map(
+    ({ host, port }) => `amqp://${user}:${password}@${host}:${port}/${vhost}?heartbeat=10`,
+  );
 }
 
-/** The address to show in logs: never the password. */
+/** The address to show in logs (every node, never the password). */
 export function brokerAddress(settings: BrokerSettings): string {
-  return `amqp://${settings.host}:${settings.port}/${encodeURIComponent(settings.vhost)}`;
+  const nodes = settings.nodes.map(({ host, port }) => `${host}:${port}`).join(',');
+  return `amqp://${nodes}/${encodeURIComponent(settings.vhost)}`;
 }
 
 export interface BrokerEvents {
@@ -50,7 +61,7 @@ export function connectBroker(
   events: BrokerEvents,
   name: string,
 ): BrokerConnection {
-  const connection = amqp.connect([brokerUrl(settings)], {
+  const connection = amqp.connect(brokerUrls(settings), {
     connectionOptions: { noDelay: true, clientProperties: { connection_name: name } },
     reconnectTimeInSeconds: 1,
   });

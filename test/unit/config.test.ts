@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Config, ConfigError, loadConfig } from '../../lib/config';
+import { brokerAddress, brokerUrls } from '../../lib/messaging/connection';
 
 function configErrorOf(env: Record<string, string>): ConfigError {
   try {
@@ -74,6 +75,7 @@ describe('config', () => {
       expect(config.rabbitmq).to.deep.equal({
         host: '127.0.0.1',
         port: 5672,
+        nodes: [{ host: '127.0.0.1', port: 5672 }],
         managementPort: 15672,
         user: 'guest',
         password: 'guest',
@@ -202,6 +204,56 @@ describe('config', () => {
 
       // Assert
       expect(env).to.deep.equal({ ORDER_SERVICE_PORT: ' 9000 ' });
+    });
+  });
+
+  describe('RABBITMQ_HOST', () => {
+    it('given one host, when loaded, then it is the only node, on RABBITMQ_PORT', () => {
+      const config = loadConfig({ RABBITMQ_HOST: 'mq', RABBITMQ_PORT: '5673' });
+
+      expect(config.rabbitmq.nodes).to.deep.equal([{ host: 'mq', port: 5673 }]);
+      expect(config.rabbitmq).to.include({ host: 'mq', port: 5673 });
+    });
+
+    it('given a comma-separated list, when loaded, then every node is kept in order, a missing port defaulting to RABBITMQ_PORT', () => {
+      const config = loadConfig({ RABBITMQ_HOST: 'mq-a:5681, mq-b ,mq-c:5683' });
+
+      expect(config.rabbitmq.nodes).to.deep.equal([
+        { host: 'mq-a', port: 5681 },
+        { host: 'mq-b', port: 5672 },
+        { host: 'mq-c', port: 5683 },
+      ]);
+      expect(config.rabbitmq).to.include({ host: 'mq-a', port: 5681 });
+    });
+
+    it('given a list with an empty entry or a port out of range, when loaded, then it fails naming RABBITMQ_HOST', () => {
+      expect(configErrorOf({ RABBITMQ_HOST: 'mq-a,,mq-b' }).message).to.contain('RABBITMQ_HOST');
+      expect(configErrorOf({ RABBITMQ_HOST: 'mq-a:99999' }).message).to.contain(
+        'RABBITMQ_HOST mq-a:99999',
+      );
+    });
+  });
+
+  describe('broker addresses', () => {
+    const settings = {
+      nodes: [
+        { host: 'mq-a', port: 5681 },
+        { host: 'mq-b', port: 5682 },
+      ],
+      user: 'order_coordinator',
+      password: 'p@ss',
+      vhost: '/',
+    };
+
+    it('given two nodes, when the URLs are built, then there is one per node in order, credentials encoded', () => {
+      expect(brokerUrls(settings)).to.deep.equal([
+        'amqp://order_coordinator:p%40ss@mq-a:5681/%2F?heartbeat=10',
+        'amqp://order_coordinator:p%40ss@mq-b:5682/%2F?heartbeat=10',
+      ]);
+    });
+
+    it('given two nodes, when the address is logged, then it names both and never the password', () => {
+      expect(brokerAddress(settings)).to.equal('amqp://mq-a:5681,mq-b:5682/%2F');
     });
   });
 });
