@@ -273,7 +273,13 @@ describe('failure semantics (all four services as processes)', function () {
           routing_key: 'coordinator.replies',
           payload: JSON.stringify(late),
           payload_encoding: 'string',
-          properties: { message_id: late.message_id, type: late.type, delivery_mode: 2 },
+          // Sent as a worker: the coordinator takes replies only from the workers' accounts.
+          properties: {
+            message_id: late.message_id,
+            type: late.type,
+            delivery_mode: 2,
+            user_id: system.namespace.config.authors.workers[0],
+          },
         },
       )) as { routed: boolean };
       const after = await waitFor(
