@@ -11,39 +11,39 @@ import { renderAnswer } from './render';
 import { SimpleCommand, simpleRequest } from './requests';
 import { runDlqReplay } from './run-dlq';
 import { runBulkReplay, runSagaAction } from './run-sagas';
-import { Session, call, show } from './session';
+import { CliRun, call, show } from './cli-run';
 import { viewFor } from './view';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = await parseCommandLine(argv, io);
   if (parsed.kind === 'exit') return parsed.code;
   const { command, settings } = parsed;
-  const session: Session = {
+  const run: CliRun = {
     client: new AdminClient(settings.url, settings.token),
     io,
     view: viewFor(io, settings.wide),
     json: settings.json,
   };
-  return execute(session, command);
+  return execute(run, command);
 }
 
-function execute(session: Session, command: Command): Promise<number> {
+function execute(run: CliRun, command: Command): Promise<number> {
   switch (command.kind) {
     case 'replay':
     case 'cancel':
-      return runSagaAction(session, command);
+      return runSagaAction(run, command);
     case 'replay-all':
-      return runBulkReplay(session, command);
+      return runBulkReplay(run, command);
     case 'dlq-replay':
-      return runDlqReplay(session, command);
+      return runDlqReplay(run, command);
     default:
-      return runSimple(session, command);
+      return runSimple(run, command);
   }
 }
 
-async function runSimple(session: Session, command: SimpleCommand): Promise<number> {
-  const body = await call<unknown>(session, simpleRequest(command));
+async function runSimple(run: CliRun, command: SimpleCommand): Promise<number> {
+  const body = await call<unknown>(run, simpleRequest(command));
   if (body === undefined) return 1;
-  show(session, body, (b) => renderAnswer(command, b, session.view));
+  show(run, body, (b) => renderAnswer(command, b, run.view));
   return 0;
 }

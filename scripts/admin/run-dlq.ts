@@ -8,7 +8,7 @@
 import { Command } from './commands';
 import { DeadLetter, DlqAnswer, DlqQueue, DlqReplayAnswer, describeDlqReplay } from './render-dlq';
 import { dlqListRequest, dlqReplayRequest } from './requests';
-import { Session, call, fail, show } from './session';
+import { CliRun, call, fail, show } from './cli-run';
 import { plural } from './table';
 
 type DlqReplay = Extract<Command, { kind: 'dlq-replay' }>;
@@ -22,30 +22,30 @@ export interface ReplayPlan {
   unlisted: number;
 }
 
-export async function runDlqReplay(session: Session, command: DlqReplay): Promise<number> {
+export async function runDlqReplay(run: CliRun, command: DlqReplay): Promise<number> {
   if (command.includeObsolete && command.messageIds.length === 0) {
     // Everything, as asked: the whole queue, listed or not.
-    return replay(session, dlqReplayRequest(command.queue), []);
+    return replay(run, dlqReplayRequest(command.queue), []);
   }
-  const listing = await call<DlqAnswer>(session, dlqListRequest());
+  const listing = await call<DlqAnswer>(run, dlqListRequest());
   if (!listing) return 1;
   const queue = listing.queues.find((q) => q.queue === command.queue);
   if (!queue) {
     const known = listing.queues.map((q) => q.queue).join(', ');
-    fail(session, `error: no dead-letter queue ${command.queue} (known: ${known})`);
+    fail(run, `error: no dead-letter queue ${command.queue} (known: ${known})`);
     return 1;
   }
   const plan = planReplay(queue, command);
-  for (const id of plan.unknown) session.io.err(`${id}: not listed in ${queue.queue}; skipped`);
+  for (const id of plan.unknown) run.io.err(`${id}: not listed in ${queue.queue}; skipped`);
   if (plan.unlisted > 0) {
-    session.io.err(`${plural(plan.unlisted, 'more dead letter')} not listed; run again for them`);
+    run.io.err(`${plural(plan.unlisted, 'more dead letter')} not listed; run again for them`);
   }
   if (plan.send.length === 0) {
     const nothing = { queue: queue.queue, replayed: 0, messages: [], resumed_sagas: [] };
-    show(session, withSkipped(nothing, plan.obsolete), (a) => describeSkipped(a, plan.obsolete));
+    show(run, withSkipped(nothing, plan.obsolete), (a) => describeSkipped(a, plan.obsolete));
     return 0;
   }
-  return replay(session, dlqReplayRequest(queue.queue, plan.send), plan.obsolete);
+  return replay(run, dlqReplayRequest(queue.queue, plan.send), plan.obsolete);
 }
 
 export function planReplay(queue: DlqQueue, command: DlqReplay): ReplayPlan {
@@ -62,13 +62,13 @@ export function planReplay(queue: DlqQueue, command: DlqReplay): ReplayPlan {
 }
 
 async function replay(
-  session: Session,
+  run: CliRun,
   request: ReturnType<typeof dlqReplayRequest>,
   obsolete: DeadLetter[],
 ): Promise<number> {
-  const answer = await call<DlqReplayAnswer>(session, request);
+  const answer = await call<DlqReplayAnswer>(run, request);
   if (!answer) return 1;
-  show(session, withSkipped(answer, obsolete), (a) => describeSkipped(a, obsolete));
+  show(run, withSkipped(answer, obsolete), (a) => describeSkipped(a, obsolete));
   return 0;
 }
 
