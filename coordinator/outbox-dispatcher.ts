@@ -10,6 +10,7 @@ import { backoffDelayMs } from '../lib/backoff';
 import { Database } from '../lib/db';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
 import { CommittedOutboxRow } from './repositories/saga-writes';
+import { outgoingMessage } from './outgoing';
 
 export interface OutboxDispatcherOptions {
   /** Deletions wait at most this long to be batched with others. */
@@ -44,16 +45,7 @@ export class OutboxDispatcher {
     if (rows.length === 0) return;
     const started = process.hrtime.bigint();
     const publishing = this.publisher
-      .publishAll(
-        rows.map((row) => ({
-          exchange: row.exchange,
-          routingKey: row.routing_key,
-          body: Buffer.from(row.body),
-          messageId: row.message_id,
-          type: row.type,
-          headers: row.headers,
-        })),
-      )
+      .publishAll(rows.map(outgoingMessage))
       .then(
         () => {
           this.options.onPublished?.(rows.length, Number(process.hrtime.bigint() - started) / 1e9);

@@ -11,16 +11,8 @@
 import { backoffDelayMs, sleep } from '../lib/backoff';
 import { Database } from '../lib/db';
 import { ConfirmPublisher } from '../lib/messaging/publisher';
-
-interface ClaimedRow {
-  id: string;
-  message_id: string;
-  exchange: string;
-  routing_key: string;
-  type: string;
-  body: string;
-  headers: Record<string, string>;
-}
+import { outgoingMessage } from './outgoing';
+import { CommittedOutboxRow } from './repositories/saga-writes';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -93,7 +85,7 @@ export class OutboxRelay {
     const count = await this.db.transaction(async (trx) => {
       // Claim and delete in one statement; the deletion only becomes real if every publish is
       // confirmed and the transaction commits.
-      const { rows } = await trx.raw<{ rows: ClaimedRow[] }>(
+      const { rows } = await trx.raw<{ rows: CommittedOutboxRow[] }>(
         `DELETE FROM outbox WHERE id IN (
            SELECT id FROM outbox WHERE created_at <= now() - make_interval(secs => ?)
              AND routing_key <> ALL(?::text[])
@@ -103,16 +95,7 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       const publishing = process.hrtime.bigint();
-      await this.publisher.publishAll(
-        rows.map((row) => ({
-          exchange: row.exchange,
-          routingKey: row.routing_key,
-          body: Buffer.from(row.body),
-          messageId: row.message_id,
-          type: row.type,
-          headers: row.headers,
-        })),
-      );
+      await this.publisher.publishAll(rows.map(outgoingMessage));
       seconds = Number(process.hrtime.bigint() - publishing) / 1e9;
       return rows.length;
     });

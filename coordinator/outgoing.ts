@@ -3,6 +3,7 @@
  * message ids, a W3C traceparent derived from the saga, and the command's routing key.
  */
 import { randomUUID } from 'node:crypto';
+import { OutgoingMessage } from '../lib/messaging/publisher';
 import { commandQueueOfStep, exchanges } from '../lib/messaging/topology';
 import { Envelope } from '../sagas/contracts/envelope';
 import { CommandIntent } from '../sagas/order/decide';
@@ -14,6 +15,18 @@ export interface OutboxRow {
   type: string;
   body: string;
   headers: Record<string, string>;
+}
+
+/** What the publisher sends for an outbox row: every path that publishes rows sends the same. */
+export function outgoingMessage(row: OutboxRow): OutgoingMessage {
+  return {
+    exchange: row.exchange,
+    routingKey: row.routing_key,
+    body: Buffer.from(row.body),
+    messageId: row.message_id,
+    type: row.type,
+    headers: row.headers,
+  };
 }
 
 export interface SagaIdentity {

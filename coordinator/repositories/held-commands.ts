@@ -7,16 +7,8 @@
  */
 import { Database } from '../../lib/db';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
-
-interface HeldRow {
-  id: string;
-  message_id: string;
-  exchange: string;
-  routing_key: string;
-  type: string;
-  body: string;
-  headers: Record<string, string>;
-}
+import { outgoingMessage } from '../outgoing';
+import { CommittedOutboxRow } from './saga-writes';
 
 export interface ReleaseRequest {
   step: string;
@@ -32,7 +24,7 @@ export async function releaseHeld(
   request: ReleaseRequest,
 ): Promise<number> {
   return db.transaction(async (trx) => {
-    const { rows } = await trx.raw<{ rows: HeldRow[] }>(
+    const { rows } = await trx.raw<{ rows: CommittedOutboxRow[] }>(
       `DELETE FROM outbox WHERE id IN (
          SELECT id FROM outbox WHERE routing_key = ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
        ) RETURNING id, message_id, exchange, routing_key, type, body, headers`,
@@ -53,16 +45,7 @@ export async function releaseHeld(
        FROM released`,
       [request.stepTimeoutMs / 1000, rows.map((row) => row.body), request.step],
     );
-    await publisher.publishAll(
-      rows.map((row) => ({
-        exchange: row.exchange,
-        routingKey: row.routing_key,
-        body: Buffer.from(row.body),
-        messageId: row.message_id,
-        type: row.type,
-        headers: row.headers,
-      })),
-    );
+    await publisher.publishAll(rows.map(outgoingMessage));
     return rows.length;
   });
 }
