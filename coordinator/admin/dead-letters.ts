@@ -181,6 +181,11 @@ async function walk(
     },
     { noAck: false },
   );
+  let consuming = true;
+  const stopConsuming = async () => {
+    if (consuming) await channel.cancel(consumerTag);
+    consuming = false;
+  };
   try {
     let left = budget;
     while (left > 0 && !done()) {
@@ -188,10 +193,13 @@ async function walk(
       if (arrived.length === 0) break; // emptied meanwhile by someone else
       const window = arrived.splice(0, Math.min(REPLAY_WINDOW, left));
       left -= window.length;
+      // Before the last window's ack frees the prefetch: the broker would otherwise hand this
+      // consumer the messages the walk itself put back at the queue's tail.
+      if (left === 0) await stopConsuming();
       await handle(window);
     }
   } finally {
-    await channel.cancel(consumerTag);
+    await stopConsuming();
   }
   // A quorum queue may still hand over a delivery it had under way when the cancel landed.
   await arrivals(arrived, Number.POSITIVE_INFINITY, (w) => (wake = w));
