@@ -42,19 +42,29 @@ export const chaosSettings = {
 export async function runScenario(scenario: Scenario, scale: Scale): Promise<ChaosReport> {
   const started = Date.now();
   const notes: string[] = [];
-  const system = new System(
-    await createNamespace(`chaos_${scenario.name.replace(/-/g, '_')}`, {
-      ...chaosSettings,
-      ...scenario.settings,
-    }),
-  );
+  const servers = await scenario.servers?.();
+  let system: System | undefined;
   try {
+    system = new System(
+      await createNamespace(
+        `chaos_${scenario.name.replace(/-/g, '_')}`,
+        { ...chaosSettings, ...scenario.settings, ...servers?.env },
+        servers?.brings,
+      ),
+    );
     await system.start();
     const stockBefore = await stockLevels(system);
     const orders = makeOrders(randomBytes(3).toString('hex'), scale.orders);
     const submitted = submitAll(system, orders, scale.concurrency);
     const facts: Record<string, number> = {};
-    const context = { system, scale, submitted, facts, note: (l: string) => notes.push(l) };
+    const context = {
+      system,
+      scale,
+      submitted,
+      facts,
+      servers,
+      note: (l: string) => notes.push(l),
+    };
     await Promise.all([submitted, scenario.inject(context)]);
     const ids = new Set(orders.map((o) => o.order_id));
     await quiescence(system, ids);
@@ -101,7 +111,8 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       violations.push({ invariant: 0, detail: `the fault did not take effect: ${missed}` });
     return report;
   } finally {
-    await system.stop();
+    await system?.stop();
+    await servers?.stop();
   }
 }
 

@@ -4,6 +4,7 @@
  * payment outage must end with every order COMPLETED: held by the breaker, or bulk-replayed).
  */
 import { System } from '../helpers/system';
+import { OwnServers } from './servers/own-servers';
 import { waitFor } from '../helpers/wait';
 import { statuses } from './evidence';
 import {
@@ -28,6 +29,8 @@ export interface ScenarioContext {
   submitted: Promise<void>;
   /** Numbers the scenario's proof needs (e.g. how many poison messages it sent). */
   facts: Record<string, number>;
+  /** The servers the scenario started for itself, when it did. */
+  servers?: OwnServers;
   note(line: string): void;
 }
 
@@ -45,6 +48,11 @@ export interface Scenario {
   inject(context: ScenarioContext): Promise<void>;
   /** After quiescence, before the invariant check (e.g. the bulk replay). */
   recover?(context: ScenarioContext): Promise<void>;
+  /**
+   * Servers of the scenario's own, started before the services and stopped after them, for a
+   * fault that must not touch the machine's servers (a server restart, a cluster node lost).
+   */
+  servers?(): Promise<OwnServers>;
   /** Settings of the services beyond the chaos defaults. */
   settings?: Record<string, string>;
   /** Every order must end COMPLETED (no business failures in the load). */

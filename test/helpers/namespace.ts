@@ -31,19 +31,32 @@ export interface Namespace {
   vhost: string;
 }
 
+/**
+ * Where a namespace lives when it is not on the machine's servers: a broker or a database
+ * server of a test's own, which holds nothing else and goes away with everything in it.
+ */
+export interface OwnPlacement {
+  broker?: boolean;
+  database?: boolean;
+}
+
 /** Creates a namespace; `overrides` adjust its settings (e.g. short retry delays). */
 export async function createNamespace(
   label: string,
   overrides: Record<string, string> = {},
+  own: OwnPlacement = {},
 ): Promise<Namespace> {
   const prefix = `${runId}_${label}`;
-  const vhost = `saga-test-${prefix}`;
-  await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, {});
-  await management('PUT', `/api/permissions/${encodeURIComponent(vhost)}/guest`, {
-    configure: '.*',
-    write: '.*',
-    read: '.*',
-  });
+  // A broker of a test's own has only the default vhost, and no management listener to make more.
+  const vhost = own.broker ? '/' : `saga-test-${prefix}`;
+  if (!own.broker) {
+    await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, {});
+    await management('PUT', `/api/permissions/${encodeURIComponent(vhost)}/guest`, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
+  }
   const [coordinator, payment, inventory, shipping] = await freePorts(4);
   const env: Record<string, string> = {
     POSTGRES_HOST: pgHost,
@@ -71,7 +84,13 @@ export async function createNamespace(
     ...overrides,
   };
   const config = loadConfig(env);
-  created.push({ databases: Object.values(config.postgres.databases), vhost });
+  // What lives on a server of a test's own is removed with that server.
+  if (!own.broker || !own.database) {
+    created.push({
+      databases: own.database ? [] : Object.values(config.postgres.databases),
+      vhost: own.broker ? '' : vhost,
+    });
+  }
   return { env, config, vhost };
 }
 
@@ -107,9 +126,11 @@ export async function dropNamespaces(): Promise<void> {
       for (const database of entry.databases) {
         await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       }
-      await management('DELETE', `/api/vhosts/${encodeURIComponent(entry.vhost)}`).catch(
-        () => undefined,
-      );
+      if (entry.vhost) {
+        await management('DELETE', `/api/vhosts/${encodeURIComponent(entry.vhost)}`).catch(
+          () => undefined,
+        );
+      }
       entry.settled = 'dropped';
     }
   } finally {
