@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createNamespace } from '../helpers/namespace';
+import { AvailabilityWatch, Unavailability, formatUnavailability } from './availability';
 import { admin } from './faults';
 import { System } from '../helpers/system';
 import { waitFor } from '../helpers/wait';
@@ -25,6 +26,8 @@ export interface ChaosReport {
   by_step: Record<string, { timeouts: number; waits: number }>;
   dead_letters: number;
   restarts: Record<string, number>;
+  /** How long each service's readiness did not answer 200 from the first fault to quiescence. */
+  unavailable: Record<string, Unavailability>;
   notes: string[];
   seconds: number;
   violations: Violation[];
@@ -44,6 +47,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
   const notes: string[] = [];
   const servers = await scenario.servers?.();
   let system: System | undefined;
+  let availability: AvailabilityWatch | undefined;
   try {
     system = new System(
       await createNamespace(
@@ -57,6 +61,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
     const orders = makeOrders(randomBytes(3).toString('hex'), scale.orders);
     const submitted = submitAll(system, orders, scale.concurrency);
     const facts: Record<string, number> = {};
+    availability = new AvailabilityWatch(system);
     const context = {
       system,
       scale,
@@ -72,6 +77,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       await scenario.recover(context);
       await quiescence(system, ids);
     }
+    const unavailable = await availability.stop();
     const evidence = await collectEvidence(system, orders);
     const stockAfter = await stockLevels(system);
     const stock = [...stockBefore].map(([sku, before]) => ({
@@ -101,6 +107,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       by_step: byStep(evidence),
       dead_letters: await deadLetterCount(system),
       restarts: Object.fromEntries(system.restarts),
+      unavailable,
       notes,
       seconds: Math.round((Date.now() - started) / 100) / 10,
       violations,
@@ -111,6 +118,7 @@ export async function runScenario(scenario: Scenario, scale: Scale): Promise<Cha
       violations.push({ invariant: 0, detail: `the fault did not take effect: ${missed}` });
     return report;
   } finally {
+    await availability?.stop();
     await system?.stop();
     await servers?.stop();
   }
@@ -176,6 +184,7 @@ export function formatReport(report: ChaosReport): string {
         .map(([s, n]) => `${s} ${n}`)
         .join(', ') || 'none'
     }`,
+    `  unavailable ${formatUnavailability(report.unavailable)}`,
     ...report.notes.map((n) => `  injected    ${n}`),
     `  violations  ${report.violations.length}`,
     ...report.violations
