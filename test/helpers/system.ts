@@ -76,19 +76,16 @@ export class System {
     });
   }
 
-  /** Ready: health endpoints report both connections and the service answers its own API. */
+  /** Ready: what a load balancer asks, so a test starts exactly when traffic would. */
   async waitReady(name: ServiceName, timeoutMs = 60_000): Promise<void> {
     await waitFor(
       `${name} to be ready (log: ${this.logPath(name)})`,
       async () => {
-        const [db, queue, api] = await Promise.all([
-          fetch(`${this.url(name)}/health/db`),
-          fetch(`${this.url(name)}/health/queue`),
-          fetch(`${this.url(name)}/__ready_probe__`),
-        ]);
-        return db.status === 200 && queue.status === 200 && api.status === 404;
+        const answer = await fetch(`${this.url(name)}/health/ready`);
+        const body = (await answer.json().catch(() => ({}))) as { detail?: string };
+        return { status: answer.status, detail: body.detail };
       },
-      (ready) => ready,
+      ({ status }) => status === 200,
       { timeoutMs, intervalMs: 100 },
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${this.logTail(name)}`);

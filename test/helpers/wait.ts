@@ -9,10 +9,13 @@ export async function waitFor<T>(
   let last: T | undefined;
   let lastError: unknown;
   for (;;) {
+    // What the report names is the latest probe's outcome, a value or an error, never an older one.
     try {
       last = await probe();
+      lastError = undefined;
       if (done(last)) return last;
     } catch (error) {
+      last = undefined;
       lastError = error;
     }
     if (Date.now() > deadline) {
