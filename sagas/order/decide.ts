@@ -3,7 +3,6 @@
  * send and the timeline entries to append. No I/O, no clock, no randomness: the runner adds
  * ids and timestamps and writes everything in one transaction.
  */
-import { initialTransition, transition } from 'xstate';
 import { Step } from '../contracts/envelope';
 import {
   CommandData,
@@ -22,6 +21,7 @@ import {
   SendCommandParams,
 } from './machine';
 import { OrderStatus, stateName } from './status';
+import { pureInitialTransition, pureTransition } from './pure-transition';
 import { machineForVersion, viewOf } from './versions';
 
 /** What is persisted: the definition version beside the state value and context. */
@@ -92,7 +92,7 @@ interface MachineAction {
  */
 export function startSaga(input: OrderSagaInput, version = 1): Decision {
   const machine = machineForVersion(version);
-  const [snapshot, actions] = initialTransition(machine, input);
+  const [snapshot, actions] = pureInitialTransition(machine, input);
   const state = stateName(snapshot.value);
   return build(version, snapshot.value, snapshot.context as OrderSagaContext, actions, undefined, [
     { type: 'SAGA_STARTED', state },
@@ -108,7 +108,7 @@ export function decide(stored: StoredSaga, event: OrderSagaEvent): Decision {
   // An event the state does not accept leaves the very same snapshot and runs no action: no
   // second transition (as `can()` would run) is needed to find out. A targetless transition
   // that only records (a retry notice) also keeps the snapshot, but it has actions.
-  const [next, actions] = transition(machine, current, event);
+  const [next, actions] = pureTransition(machine, current, event);
   if (next === current && actions.length === 0)
     return {
       ...build(stored.version, stored.value, stored.context, [], event, lateEntries(event)),
