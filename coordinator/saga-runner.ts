@@ -44,6 +44,8 @@ export interface SagaEvent {
 }
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'orphan';
+/** What the inbox holds of a message heard before. */
+type HeardOutcome = Exclude<EventOutcome, 'duplicate'>;
 
 export interface TransitionObserver {
   /** Called after commit for every applied event, e.g. to count outcomes. */
@@ -102,7 +104,7 @@ export class SagaRunner {
       // The first attempt trusts the cache; an overtaken one reads everything afresh.
       const known = attempt === 1 ? this.cached(events) : undefined;
       const { sagas, seen } = known
-        ? { sagas: known, seen: new Set<string>() }
+        ? { sagas: known, seen: new Map<string, HeardOutcome>() }
         : await readSagas(this.db, events);
       const planned = this.plan(events, sagas, seen);
       let outbox: CommittedOutboxRow[];
@@ -136,7 +138,7 @@ export class SagaRunner {
   private plan(
     events: readonly SagaEvent[],
     sagas: Map<string, SagaRecord>,
-    seen: Set<string>,
+    seen: Map<string, HeardOutcome>,
   ): Planned {
     const applied: Planned['applied'] = [];
     const spans: Span[] = [];
@@ -148,20 +150,35 @@ export class SagaRunner {
       settled: new Set(),
     };
     const now = new Date();
+    // One inbox row per message of the batch, even when it comes twice in it.
+    const inboxRows = new Map<string, InboxRow>();
     const outcomes = events.map((incoming): EventOutcome => {
-      if (seen.has(incoming.messageId)) return 'duplicate';
-      seen.add(incoming.messageId);
+      const earlier = seen.get(incoming.messageId);
+      // Applied (or orphaned) once is done for good. Ignored is not: a reply that came while
+      // the saga could not take it (a STUCK saga) comes again, with the same id, when the
+      // operator's replay re-sends the command, and must be taken then.
+      if (earlier !== undefined && earlier !== 'ignored') return 'duplicate';
       const saga = sagas.get(incoming.sagaId);
       const span = saga && spansEnabled() ? transitionSpan(saga, incoming) : undefined;
       if (span) spans.push(span);
-      const outcome = saga ? this.apply(saga, incoming, writes, now, applied, span) : 'orphan';
+      const outcome = saga
+        ? this.apply(saga, incoming, writes, now, applied, earlier === 'ignored', span)
+        : 'orphan';
       span?.setAttribute('saga.outcome', outcome);
-      writes.inbox.push({
-        message_id: incoming.messageId,
-        saga_id: incoming.sagaId,
-        type: incoming.event.type,
-        outcome: outcome as InboxRow['outcome'],
-      });
+      if (outcome === 'duplicate') return outcome;
+      seen.set(incoming.messageId, outcome);
+      const row = inboxRows.get(incoming.messageId);
+      if (row) row.outcome = outcome;
+      else {
+        const fresh: InboxRow = {
+          message_id: incoming.messageId,
+          saga_id: incoming.sagaId,
+          type: incoming.event.type,
+          outcome,
+        };
+        inboxRows.set(incoming.messageId, fresh);
+        writes.inbox.push(fresh);
+      }
       return outcome;
     });
     return { outcomes, writes, records: sagas, applied, spans };
@@ -205,13 +222,17 @@ export class SagaRunner {
     writes: PlannedWrites,
     now: Date,
     applied: Planned['applied'],
+    ignoredBefore: boolean,
     span?: Span,
   ): EventOutcome {
-    if (isStaleTimeout(incoming.event, saga.deadline_token)) return 'ignored';
+    if (isStaleTimeout(incoming.event, saga.deadline_token))
+      return ignoredBefore ? 'duplicate' : 'ignored';
     // A saga whose definition this build lacks is parked, never fails the batch it came in.
     const decision = isRegistered(saga.snapshot.version)
       ? decide(saga.snapshot, incoming.event)
       : parkUnknownVersion(saga.snapshot, saga.step ?? null);
+    // Still not taken: it is on the timeline as late already, once is enough.
+    if (ignoredBefore && !decision.accepted) return 'duplicate';
     if (decision.accepted && incoming.annotations) decision.timeline.push(...incoming.annotations);
     saga.timeline_seq = appendTimelineEntries(
       writes.timeline,
@@ -270,14 +291,18 @@ function sagaUpdate(saga: SagaRecord, decision: Decision): SagaUpdate {
 async function readSagas(
   db: Database,
   events: readonly SagaEvent[],
-): Promise<{ sagas: Map<string, SagaRecord>; seen: Set<string> }> {
-  const { rows } = await statement<Partial<SagaRecord> & { seen: string[] | null }>(
+): Promise<{ sagas: Map<string, SagaRecord>; seen: Map<string, HeardOutcome> }> {
+  const { rows } = await statement<
+    Partial<SagaRecord> & { seen: string[] | null; seen_outcomes: HeardOutcome[] | null }
+  >(
     db,
     `WITH seen AS (
-       SELECT array_agg(message_id) AS ids FROM inbox WHERE message_id = ANY($2)
+       SELECT array_agg(message_id) AS ids, array_agg(outcome) AS outcomes
+       FROM inbox WHERE message_id = ANY($2)
      )
      SELECT s.saga_id, s.order_id, s.step, s.snapshot, s.timeline_seq, s.faults, s.created_at,
-            s.deadline_at, s.deadline_token, s.stuck_since, s.revision, seen.ids AS seen
+            s.deadline_at, s.deadline_token, s.stuck_since, s.revision, seen.ids AS seen,
+            seen.outcomes AS seen_outcomes
      FROM seen LEFT JOIN sagas s ON s.saga_id = ANY($1::uuid[])`,
     [[...new Set(events.map((e) => e.sagaId))], events.map((e) => e.messageId)],
   );
@@ -285,7 +310,9 @@ async function readSagas(
   for (const row of rows) {
     if (row.saga_id) sagas.set(row.saga_id, { ...(row as SagaRecord), ...isoTiming(row) });
   }
-  return { sagas, seen: new Set(rows[0]?.seen ?? []) };
+  const outcomes = rows[0]?.seen_outcomes ?? [];
+  const seen = new Map((rows[0]?.seen ?? []).map((id, i) => [id, outcomes[i]!] as const));
+  return { sagas, seen };
 }
 
 function isoTiming(row: Partial<Record<keyof SagaTiming, unknown>>): SagaTiming {

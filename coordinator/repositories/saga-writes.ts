@@ -69,7 +69,8 @@ export const SETTLED_CHANNEL = 'order_settled';
 /**
  * Every write of a batch in ONE statement (data-modifying CTEs): snapshots, timeline, outbox,
  * inbox, and a notification naming the orders that settled. A saga row is written only if it is
- * still at the revision the batch decided on, and an inbox record only if the message is new;
+ * still at the revision the batch decided on, and an inbox record only if the message is new
+ * (or was only ignored before, and is applied now);
  * unless every one of them lands, saga_writes_expected fails the statement and nothing of it
  * commits (SQLSTATE SA001): the batch was overtaken and must be decided again on fresh rows.
  * Returns the committed outbox rows' ids, which the caller publishes right after the commit.
@@ -96,7 +97,8 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
        INSERT INTO inbox (message_id, saga_id, type, outcome)
        SELECT message_id, saga_id, type, outcome
        FROM jsonb_to_recordset($4::jsonb) AS r(message_id text, saga_id uuid, type text, outcome text)
-       ON CONFLICT (message_id) DO NOTHING
+       ON CONFLICT (message_id) DO UPDATE SET outcome = EXCLUDED.outcome
+         WHERE inbox.outcome = 'ignored' AND EXCLUDED.outcome = 'applied'
        RETURNING outcome
      ), notified AS (
        SELECT pg_notify('${SETTLED_CHANNEL}', chunk) FROM unnest($5::text[]) AS chunk

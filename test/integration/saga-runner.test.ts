@@ -108,6 +108,45 @@ describe('saga runner (real PostgreSQL)', function () {
     });
     const inbox = await db('inbox').where({ message_id: late.messageId }).first('outcome');
     expect(inbox.outcome).to.equal('ignored');
+
+    // Delivered again, still too late: a duplicate, not a second late entry.
+    expect(await runner.handle([late])).to.deep.equal(['duplicate']);
+    expect(await stateOf(sagaId)).to.deep.equal(after);
+  });
+
+  it('given a STUCK saga that heard its reply late, when an operator replays it and the worker answers again with that same reply, then the reply is applied', async () => {
+    const sagaId = await startOrder();
+    const deadLettered: SagaEvent = {
+      messageId: randomUUID(),
+      sagaId,
+      event: {
+        type: 'command.dead_lettered',
+        data: {
+          command_id: `${sagaId}/payment.authorize`,
+          command: 'payment.authorize',
+          attempts: 3,
+          code: 'PROVIDER_ERROR',
+          message: 'provider down',
+        },
+      },
+    };
+    await runner.handle([deadLettered]);
+    expect((await stateOf(sagaId)).saga.status).to.equal('STUCK');
+    // The worker did answer, after all: while the saga is STUCK the answer changes nothing.
+    const answer = authorized(sagaId);
+    expect(await runner.handle([answer])).to.deep.equal(['ignored']);
+    const replay: SagaEvent = {
+      messageId: randomUUID(),
+      sagaId,
+      event: { type: 'operator.replay', data: { actor: 'alice', reason: 'provider back' } },
+    };
+    await runner.handle([replay]);
+
+    // The replayed command is answered from the worker's record: the same reply, same id.
+    const outcomes = await runner.handle([answer]);
+
+    expect(outcomes).to.deep.equal(['applied']);
+    expect((await stateOf(sagaId)).saga.status).to.equal('PAYMENT_AUTHORIZED');
   });
 
   it('given a reply for an unknown saga, when it arrives, then it is recorded as an orphan', async () => {
