@@ -2,11 +2,13 @@
  * The worker's copy of the runtime fault rules, replaced whole by every broadcast on the
  * control exchange (an exclusive queue per worker instance, so each one hears every set).
  * `count` is spent per worker instance: with several instances a rule fires up to count
- * times on each.
+ * times on each. Only a set the coordinator's broker account published is taken: anyone else
+ * who can write to the exchange could otherwise make every worker fail its commands.
  */
-import type { Channel } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { Logger } from '../../lib/logger';
+import { authorOf } from '../../lib/messaging/authorship';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { exchanges } from '../../lib/messaging/topology';
 import { compileValidator } from '../../lib/validation';
@@ -34,6 +36,9 @@ export class FaultRuleListener {
   constructor(
     private readonly broker: BrokerConnection,
     private readonly logger: Logger,
+    /** The broker accounts whose rule sets are taken (the coordinator's). */
+    private readonly authors: readonly string[],
+    private readonly onRefused: (author: string | undefined) => void = () => undefined,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -42,7 +47,7 @@ export class FaultRuleListener {
       setup: async (channel: Channel) => {
         const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
         await channel.bindQueue(queue, exchanges.control, '');
-        await channel.consume(queue, (message) => message && this.receive(message.content), {
+        await channel.consume(queue, (message) => message && this.receiveMessage(message), {
           noAck: true,
         });
       },
@@ -52,6 +57,16 @@ export class FaultRuleListener {
 
   async stop(): Promise<void> {
     await this.channel?.close();
+  }
+
+  receiveMessage(message: ConsumeMessage): void {
+    const author = authorOf(message);
+    if (author === undefined || !this.authors.includes(author)) {
+      this.onRefused(author);
+      this.logger.warn('unauthorized fault rule set ignored', { author: author ?? null });
+      return;
+    }
+    this.receive(message.content);
   }
 
   receive(content: Buffer): void {

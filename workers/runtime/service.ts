@@ -11,6 +11,7 @@ import { fromAuthors } from '../../lib/messaging/authorship';
 import { BatchConsumer } from '../../lib/messaging/batch-consumer';
 import { deadLetterVia } from '../../lib/messaging/dead-letter';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
+import { exchanges } from '../../lib/messaging/topology';
 import { RawRoute, ServiceContext, runService } from '../../lib/service';
 import { retentionLoop } from '../../lib/retention';
 import { cloudwatchReporter } from '../../lib/telemetry/cloudwatch';
@@ -62,7 +63,10 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
       const batchSizes = batchSizeHistogram(registry);
       const emf = cloudwatchReporter(config, definition.name);
       emf?.start();
-      const faultRules = new FaultRuleListener(broker, logger);
+      const unauthorized = unauthorizedMessagesCounter(registry);
+      const faultRules = new FaultRuleListener(broker, logger, [config.authors.coordinator], () =>
+        unauthorized(exchanges.control),
+      );
       if (config.faultInjection) await faultRules.start();
       sampledGauge(
         registry,
@@ -75,7 +79,6 @@ export function runWorker<TPrepared>(definition: WorkerDefinition<TPrepared>): v
         onReturned: returnedMessagesCounter(registry),
         userId: config.rabbitmq.user,
       });
-      const unauthorized = unauthorizedMessagesCounter(registry);
       const consumer = new BatchConsumer(broker, {
         queue: definition.queue,
         prefetch: config.prefetchCount,
