@@ -4,6 +4,7 @@ import './tracing';
 import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
+import { pgClientConfig } from '../lib/db';
 import { describeError } from '../lib/logger';
 import type { ConsumeMessage } from 'amqplib';
 import { batchSizeHistogram, gaugeOf, unauthorizedMessagesCounter } from '../lib/metrics';
@@ -70,7 +71,6 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   };
   registerQueueDepthGauges(registry, broker, topologyFor(config));
   registerRiskGauges(registry, db);
-  const { host, port, user, password } = config.postgres;
   const onReturned = metrics.returned;
   const userId = config.rabbitmq.user;
   const publisher = new ConfirmPublisher(broker, { onReturned, userId });
@@ -111,8 +111,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
       logger.warn('outbox cleanup failed', { retry_in_ms: delayMs, ...describeError(error) }),
   });
   const waiters: OrderWaiters = new OrderWaiters({
-    listen: () =>
-      new Client({ host, port, user, password, database: config.postgres.databases.orders }),
+    listen: () => new Client(pgClientConfig(config.postgres, config.postgres.databases.orders)),
     onListenError: (error) => logger.warn('order notifications unavailable', describeError(error)),
   });
   gaugeOf(registry, 'order_saga_waiting_clients', 'Clients waiting for an order to settle', () =>

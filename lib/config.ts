@@ -5,7 +5,10 @@
 import Ajv from 'ajv';
 import { config as loadDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
+import { readCertificateFile } from './certificate-file';
+import type { PostgresTls } from './db';
 import { LogFormat, logFormats } from './log-format';
+import type { BrokerTls } from './messaging/connection';
 import { longestRetryDelayMs } from './retry-schedule';
 
 const identifier = { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' } as const;
@@ -25,9 +28,18 @@ const envSchema = {
     SHIPPING_DB: { ...identifier, default: 'shipping' },
     // Unset: each service's own default (lib/service.ts), sized to the connection budget.
     POSTGRES_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100 },
+    POSTGRES_SSL_MODE: {
+      type: 'string',
+      enum: ['disable', 'require', 'verify-full'],
+      default: 'disable',
+    },
+    POSTGRES_SSL_CA_FILE: { type: 'string', default: '' },
     // One address or a comma-separated list of `host[:port]` (the nodes of a cluster).
     RABBITMQ_HOST: { type: 'string', pattern: brokerHostsPattern, default: '127.0.0.1' },
-    RABBITMQ_PORT: { ...port, default: 5672 },
+    // Unset: 5671 with TLS, 5672 without (the ports RabbitMQ listens on by default).
+    RABBITMQ_PORT: port,
+    RABBITMQ_TLS: { type: 'string', enum: ['on', 'off'], default: 'off' },
+    RABBITMQ_TLS_CA_FILE: { type: 'string', default: '' },
     RABBITMQ_MANAGEMENT_PORT: { ...port, default: 15672 },
     RABBITMQ_USER: { type: 'string', minLength: 1, default: 'guest' },
     RABBITMQ_PASSWORD: { type: 'string', default: 'guest' },
@@ -81,6 +93,7 @@ export interface Config {
     readonly password: string;
     /** Unset: the service's own default. */
     readonly poolSize: number | undefined;
+    readonly tls: PostgresTls;
     readonly databases: {
       readonly orders: string;
       readonly payments: string;
@@ -98,6 +111,8 @@ export interface Config {
     readonly user: string;
     readonly password: string;
     readonly vhost: string;
+    /** Null: plain AMQP. */
+    readonly tls: BrokerTls | null;
   };
   /**
    * Broker accounts whose messages are obeyed: the broker stamps every message with the account
@@ -204,11 +219,16 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
   if (secretProblems.length > 0) throw new ConfigError(secretProblems);
   if (!validateEnv(candidate)) {
     const problems = (validateEnv.errors ?? []).map(
-      (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}`,
+      (e) =>
+        `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}` +
+        allowedValuesOf(e.params),
     );
     throw new ConfigError(problems);
   }
-  const config = toConfig(candidate as unknown as Parsed);
+  const parsed = candidate as unknown as Parsed;
+  const authorities = readCertificateAuthorities(parsed);
+  if (authorities.problems.length > 0) throw new ConfigError(authorities.problems);
+  const config = toConfig(parsed, authorities);
   const problems = [
     ...timingProblems(config),
     ...cloudwatchProblems(config),
@@ -216,6 +236,51 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
   ];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** An enum's values, so that the operator need not look them up. */
+function allowedValuesOf(params: Record<string, unknown>): string {
+  const allowed = params.allowedValues;
+  return Array.isArray(allowed) ? ` (${allowed.join(', ')})` : '';
+}
+
+interface CertificateAuthorities {
+  postgres: string | undefined;
+  rabbitmq: string | undefined;
+  problems: string[];
+}
+
+/**
+ * The CA files, read now. A CA given where nothing verifies against it is refused: the operator
+ * who set it expects a verified connection and would silently get an unverified one.
+ */
+function readCertificateAuthorities(e: Parsed): CertificateAuthorities {
+  const problems: string[] = [];
+  const read = (variable: string, file: string, usedWhen: string, used: boolean) => {
+    if (!file) return undefined;
+    if (!used) {
+      problems.push(`${variable} is only used with ${usedWhen}`);
+      return undefined;
+    }
+    const certificate = readCertificateFile(variable, file);
+    if (certificate.problem) problems.push(certificate.problem);
+    return certificate.value;
+  };
+  return {
+    postgres: read(
+      'POSTGRES_SSL_CA_FILE',
+      e.POSTGRES_SSL_CA_FILE,
+      `POSTGRES_SSL_MODE=verify-full; it is ${e.POSTGRES_SSL_MODE}`,
+      e.POSTGRES_SSL_MODE === 'verify-full',
+    ),
+    rabbitmq: read(
+      'RABBITMQ_TLS_CA_FILE',
+      e.RABBITMQ_TLS_CA_FILE,
+      'RABBITMQ_TLS=on',
+      e.RABBITMQ_TLS === 'on',
+    ),
+    problems,
+  };
 }
 
 /**
@@ -249,8 +314,10 @@ function brokerNodeProblems(config: Config): string[] {
     .map(({ host, port }) => `RABBITMQ_HOST ${host}:${port} names a port outside 1-65535`);
 }
 
-function toConfig(e: Parsed): Config {
-  const brokerNodes = parseBrokerNodes(e.RABBITMQ_HOST, e.RABBITMQ_PORT);
+function toConfig(e: Parsed, authorities: CertificateAuthorities): Config {
+  const brokerTls = e.RABBITMQ_TLS === 'on';
+  const brokerPort = (e.RABBITMQ_PORT as number | undefined) ?? (brokerTls ? 5671 : 5672);
+  const brokerNodes = parseBrokerNodes(e.RABBITMQ_HOST, brokerPort);
   return {
     postgres: {
       host: e.POSTGRES_HOST,
@@ -258,6 +325,7 @@ function toConfig(e: Parsed): Config {
       user: e.POSTGRES_USER,
       password: e.POSTGRES_PASSWORD,
       poolSize: (e.POSTGRES_POOL_SIZE as number | undefined) ?? undefined,
+      tls: { mode: e.POSTGRES_SSL_MODE as PostgresTls['mode'], ca: authorities.postgres },
       databases: {
         orders: e.POSTGRES_DB,
         payments: e.PAYMENTS_DB,
@@ -273,6 +341,7 @@ function toConfig(e: Parsed): Config {
       user: e.RABBITMQ_USER,
       password: e.RABBITMQ_PASSWORD,
       vhost: e.RABBITMQ_VHOST,
+      tls: brokerTls ? { ca: authorities.rabbitmq } : null,
     },
     authors: {
       coordinator: e.COORDINATOR_RABBITMQ_USER,
@@ -395,7 +464,10 @@ export function readSecret(env: Env, name: string): { value?: string; problem?: 
   }
 }
 
-/** `a,b:5673` → [{a, defaultPort}, {b, 5673}]: an entry without a port uses RABBITMQ_PORT. */
+/**
+ * `a,b:5673` → [{a, defaultPort}, {b, 5673}]: an entry without a port uses RABBITMQ_PORT, or
+ * the default port of the protocol.
+ */
 export function parseBrokerNodes(
   hosts: string,
   defaultPort: number,

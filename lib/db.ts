@@ -3,9 +3,21 @@
  * migrations run from a directory of frozen files.
  */
 import knexFactory, { Knex } from 'knex';
+import type { ConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 import { coalesceWritesPerTick } from './socket-writes';
+
+/** How a connection to PostgreSQL is secured; the modes mean what libpq's sslmode values do. */
+export interface PostgresTls {
+  /**
+   * `disable`: plain TCP. `require`: encrypted, but any certificate is accepted. `verify-full`:
+   * the server's certificate chain must lead to a trusted CA and name the host connected to.
+   */
+  readonly mode: 'disable' | 'require' | 'verify-full';
+  /** PEM of a private CA to trust; unset: the CAs Node trusts. */
+  readonly ca: string | undefined;
+}
 
 export interface PostgresSettings {
   host: string;
@@ -14,6 +26,32 @@ export interface PostgresSettings {
   password: string;
   /** Unset: a small pool, enough for a script or a test. */
   poolSize?: number | undefined;
+  tls: PostgresTls;
+}
+
+/**
+ * node-pg's `ssl` option for `tls`. Always set, never left undefined: node-pg would otherwise
+ * take PGSSLMODE from the environment behind the configuration's back.
+ */
+export function pgSslOption(tls: PostgresTls): false | ConnectionOptions {
+  switch (tls.mode) {
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-full':
+      // The host name is checked against `host` by tls.connect (node-pg sets servername itself).
+      return { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) };
+  }
+}
+
+/**
+ * The settings of one node-pg Client on `database`. Every Client is built from these, so none
+ * can forget the TLS settings (a spread of PostgresSettings would leave them out).
+ */
+export function pgClientConfig(settings: PostgresSettings, database: string): ClientConfig {
+  const { host, port, user, password } = settings;
+  return { host, port, user, password, database, ssl: pgSslOption(settings.tls) };
 }
 
 export type Database = Knex;
@@ -48,6 +86,7 @@ export function createDatabase(
       user: settings.user,
       password: settings.password,
       database,
+      ssl: pgSslOption(settings.tls),
       application_name: `order-saga:${database}`,
       // Statements leave without waiting for the previous answer (see pipelined.ts); knex's own
       // queries await each answer, so they behave as before.
@@ -89,7 +128,7 @@ export async function ensureDatabaseExists(
   database: string,
 ): Promise<boolean> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`bad database name ${database}`);
-  const client = new Client({ ...settings, database: 'postgres' });
+  const client = new Client(pgClientConfig(settings, 'postgres'));
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -12,7 +12,8 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import { loadConfig } from '../lib/config';
-import { brokerUrls } from '../lib/messaging/connection';
+import { pgClientConfig } from '../lib/db';
+import { brokerTlsOptions, brokerUrls } from '../lib/messaging/connection';
 import { exchanges, queues } from '../lib/messaging/topology';
 
 const count = Number(process.argv[2] ?? 100_000);
@@ -92,7 +93,7 @@ async function fill(channel: amqp.ConfirmChannel): Promise<void> {
     await channel.waitForConfirms();
   }
   // Mirrored once the coordinator has written a row for each.
-  const pg = new Client({ ...config.postgres, database });
+  const pg = new Client(pgClientConfig(config.postgres, database));
   await pg.connect();
   try {
     await until('the mirror to catch up', async () => {
@@ -133,7 +134,11 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const connection = await amqp.connect(brokerUrls({ ...config.rabbitmq, vhost })[0]!);
+  const broker = { ...config.rabbitmq, vhost };
+  const connection = await amqp.connect(
+    brokerUrls(broker)[0]!,
+    brokerTlsOptions(broker, broker.nodes[0]!.host),
+  );
   try {
     await until(
       'the coordinator',
@@ -190,7 +195,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => child.once('exit', resolve));
     await connection.close().catch(() => undefined);
     await manage('DELETE', `/api/vhosts/${encodeURIComponent(vhost)}`);
-    const pg = new Client({ ...config.postgres, database: 'postgres' });
+    const pg = new Client(pgClientConfig(config.postgres, 'postgres'));
     await pg.connect();
     await pg.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await pg.end();

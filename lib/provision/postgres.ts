@@ -4,7 +4,7 @@
  * admin connection; every step is idempotent (a second run changes only the passwords).
  */
 import { Client } from 'pg';
-import type { PostgresSettings } from '../db';
+import { PostgresSettings, pgClientConfig } from '../db';
 
 export interface DatabaseAccount {
   role: string;
@@ -23,7 +23,7 @@ export async function provisionDatabaseAccount(
     // Identifiers cannot be bound parameters: only names of this strict shape are spliced in.
     if (!identifier.test(name)) throw new Error(`bad PostgreSQL identifier ${name}`);
   }
-  const admin = new Client({ ...settings, database: 'postgres' });
+  const admin = new Client(pgClientConfig(settings, 'postgres'));
   await admin.connect();
   try {
     await ensureRole(admin, account);
@@ -56,7 +56,7 @@ async function ensureOwnedDatabase(admin: Client, { role, database }: DatabaseAc
  * the role does not own and so could not migrate: they are handed over.
  */
 async function takeOverTables(settings: PostgresSettings, { role, database }: DatabaseAccount) {
-  const client = new Client({ ...settings, database });
+  const client = new Client(pgClientConfig(settings, database));
   await client.connect();
   try {
     await client.query(`ALTER SCHEMA public OWNER TO "${role}"`);
@@ -76,7 +76,7 @@ export async function dropDatabaseAccount(
   settings: PostgresSettings,
   account: Pick<DatabaseAccount, 'role' | 'database'>,
 ): Promise<void> {
-  const admin = new Client({ ...settings, database: 'postgres' });
+  const admin = new Client(pgClientConfig(settings, 'postgres'));
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${account.database}" WITH (FORCE)`);

@@ -84,9 +84,9 @@ describe('least privilege: per-service accounts (real PostgreSQL and RabbitMQ)',
   });
 
   it('given provisioned roles, when the payment role migrates its own database and then connects to the inventory one, then the first works and the second is refused', async () => {
-    const { host, port, databases } = namespace.config.postgres;
+    const { host, port, tls, databases } = namespace.config.postgres;
     const own = createDatabase(
-      { host, port, user: accounts.payment.name, password: accounts.payment.password },
+      { host, port, tls, user: accounts.payment.name, password: accounts.payment.password },
       databases.payments,
     );
     try {

@@ -80,6 +80,7 @@ describe('config', () => {
         user: 'guest',
         password: 'guest',
         vhost: '/',
+        tls: null,
       });
     });
 
@@ -243,6 +244,7 @@ describe('config', () => {
       user: 'order_coordinator',
       password: 'p@ss',
       vhost: '/',
+      tls: null,
     };
 
     it('given two nodes, when the URLs are built, then there is one per node in order, credentials encoded', () => {
