@@ -61,3 +61,29 @@ export function isAccessRefused(error: unknown): boolean {
   if (typeof code === 'string' && refusedByPostgres.has(code)) return true;
   return /\bACCESS[_-]REFUSED\b|\bNOT_ALLOWED\b/.test(error.message);
 }
+
+/** OpenSSL's verification failures, as Node names them on a TLS socket's error. */
+const untrustedCertificateCodes = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * The server's certificate failed verification: not from a trusted CA, expired, or not naming
+ * the host. Like a refused login, retrying cannot fix it; the CA setting or the server's
+ * certificate must change.
+ */
+export function isCertificateUntrusted(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && untrustedCertificateCodes.has(code);
+}

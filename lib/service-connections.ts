@@ -1,8 +1,9 @@
 /**
  * A service's two connections at start, with the lines an operator acts on. A backing service
  * that cannot be reached is waited for (retried with backoff, said once per outage); one that
- * refuses the configured user is a configuration error that waiting cannot fix, so the service
- * says so in one line naming the address and user (never the password) and exits.
+ * refuses the configured user, or whose certificate is not trusted, is a configuration error
+ * that waiting cannot fix, so the service says so in one line naming the address and user
+ * (never the password) and exits.
  */
 import { retryForever } from './backoff';
 import { Config } from './config';
@@ -13,7 +14,7 @@ import {
   isMigrationLocked,
   migrateToLatest,
 } from './db';
-import { isAccessRefused, isTransientError } from './errors';
+import { isAccessRefused, isCertificateUntrusted, isTransientError } from './errors';
 import { exitCodes } from './exit-codes';
 import { Logger, describeError } from './logger';
 import {
@@ -49,6 +50,12 @@ export async function prepareDatabase(
         exitWithLine(logger, 'database access refused', {
           address,
           user: config.postgres.user,
+          ...describeError(error),
+        });
+      }
+      if (isCertificateUntrusted(error)) {
+        exitWithLine(logger, 'database certificate not trusted', {
+          address,
           ...describeError(error),
         });
       }
@@ -105,13 +112,19 @@ export function connectBrokerLogged(
         logger.warn('broker disconnected', { address, ...describeError(error) }),
       onConnectFailed: (error) => {
         const refused = isAccessRefused(error);
-        if (refused && !started()) {
-          exitWithLine(logger, 'broker access refused', { address, user, ...describeError(error) });
+        const untrusted = isCertificateUntrusted(error);
+        const message = refused
+          ? 'broker access refused'
+          : untrusted
+            ? 'broker certificate not trusted'
+            : 'broker unreachable';
+        if ((refused || untrusted) && !started()) {
+          exitWithLine(logger, message, { address, user, ...describeError(error) });
         }
         failures += 1;
         // One line per outage, then one every 30 failed attempts: the retry continues silently.
         if (failures === 1 || failures % 30 === 0) {
-          logger.error(refused ? 'broker access refused' : 'broker unreachable', {
+          logger.error(message, {
             address,
             user,
             attempts: failures,

@@ -3,12 +3,13 @@
  * pending migrations — the steps each service takes at start, for a deploy that migrates
  * before it starts the services, or to check the PostgreSQL settings and rights. It prints one
  * line per database and exits non-zero on the first failure (78 when PostgreSQL refuses the
- * user or its rights), without waiting for an unreachable server.
+ * user or its rights, or presents a certificate that is not trusted), without waiting for an
+ * unreachable server.
  */
 import path from 'node:path';
 import { Config, ConfigError, loadConfig } from '../lib/config';
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from '../lib/db';
-import { isAccessRefused } from '../lib/errors';
+import { isAccessRefused, isCertificateUntrusted } from '../lib/errors';
 import { exitCodes } from '../lib/exit-codes';
 
 type DatabaseRole = keyof Config['postgres']['databases'];
@@ -54,9 +55,10 @@ async function main(): Promise<number> {
       console.log(await migrate(config, role));
     } catch (error) {
       const refused = isAccessRefused(error);
-      const what = refused ? 'access refused' : 'failed';
+      const untrusted = isCertificateUntrusted(error);
+      const what = refused ? 'access refused' : untrusted ? 'certificate not trusted' : 'failed';
       console.error(`${role}: ${what} at ${addressOf(config, role)}: ${messageOf(error)}`);
-      return refused ? exitCodes.configuration : 1;
+      return refused || untrusted ? exitCodes.configuration : 1;
     }
   }
   return 0;

@@ -12,6 +12,7 @@ import {
 import { BrokerConnection, connectBroker } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
 import { declareTopology } from '../../lib/messaging/topology';
+import { exitCodes } from '../../lib/exit-codes';
 import { serviceNodeFlags } from '../../lib/node-flags';
 import { topologyFor } from '../../lib/service';
 import { TestCertificates, makeCertificates } from '../helpers/certificates';
@@ -168,6 +169,18 @@ describe('TLS to PostgreSQL and RabbitMQ (servers of its own)', function () {
       expect(exit.code, migrate.text()).to.equal(0);
       expect(migrate.text()).to.match(/^orders: database orders created; applied /m);
     });
+
+    it('given verify-full without the CA, when npm run migrate runs, then it exits with the configuration code naming the untrusted certificate', async () => {
+      const migrate = runNode('dist/scripts/migrate.js', env({ POSTGRES_SSL_CA_FILE: '' }));
+      cleanups.push(() => migrate.stop());
+
+      const exit = await migrate.exit(30_000);
+
+      expect(exit.code, migrate.text()).to.equal(exitCodes.configuration);
+      expect(migrate.text()).to.equal(
+        `orders: certificate not trusted at postgres://127.0.0.1:${postgres!.port}/orders as user postgres: unable to verify the first certificate\n`,
+      );
+    });
   });
 
   describe('RabbitMQ', () => {
@@ -237,6 +250,48 @@ describe('TLS to PostgreSQL and RabbitMQ (servers of its own)', function () {
       expect(connected?.address).to.equal(`amqps://127.0.0.1:${rabbitmq!.port}/%2F`);
       expect(worker.text()).not.to.include('pg-secret-never-logged');
       expect(worker.text()).not.to.include('guest@');
+    });
+
+    it('given verify-full without the CA, when the worker starts, then it exits with the configuration code and one line saying the certificate is not trusted', async () => {
+      worker = runNode(
+        serviceEntryPoints.payment,
+        env({
+          PAYMENT_SERVICE_PORT: String(await freePort()),
+          PAYMENTS_DB: 'payments_worker',
+          POSTGRES_SSL_CA_FILE: '',
+        }),
+      );
+
+      const exit = await worker.exit(20_000);
+
+      expect(exit.code, worker.text()).to.equal(exitCodes.configuration);
+      const lines = worker.lines().filter((l) => l.message === 'database certificate not trusted');
+      expect(lines, worker.text()).to.have.length(1);
+      expect(lines[0]).to.include({
+        address: `postgres://127.0.0.1:${postgres!.port}/payments_worker`,
+        code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      });
+    });
+
+    it('given RABBITMQ_TLS=on without the CA, when the worker starts, then it exits with the configuration code and one line saying the certificate is not trusted', async () => {
+      worker = runNode(
+        serviceEntryPoints.payment,
+        env({
+          PAYMENT_SERVICE_PORT: String(await freePort()),
+          PAYMENTS_DB: 'payments_worker',
+          RABBITMQ_TLS_CA_FILE: '',
+        }),
+      );
+
+      const exit = await worker.exit(20_000);
+
+      expect(exit.code, worker.text()).to.equal(exitCodes.configuration);
+      const lines = worker.lines().filter((l) => l.message === 'broker certificate not trusted');
+      expect(lines, worker.text()).to.have.length(1);
+      expect(lines[0]).to.include({
+        address: `amqps://127.0.0.1:${rabbitmq!.port}/%2F`,
+        code: 'SELF_SIGNED_CERT_IN_CHAIN',
+      });
     });
   });
 });
