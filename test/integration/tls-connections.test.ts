@@ -220,36 +220,63 @@ describe('TLS to PostgreSQL and RabbitMQ (servers of its own)', function () {
     });
   });
 
-  describe('a worker process', () => {
+  describe('service processes', () => {
     let worker: RunningProcess | undefined;
+    let coordinator: RunningProcess | undefined;
 
-    afterEach(async () => worker?.stop());
+    afterEach(async () => {
+      await Promise.all([worker?.stop(), coordinator?.stop()]);
+      worker = coordinator = undefined;
+    });
 
-    it('given both TLS settings, when the payment worker starts, then it is ready and its logs show neither password', async () => {
-      const port = await freePort();
-      worker = runNode(
-        serviceEntryPoints.payment,
-        env({
-          PAYMENT_SERVICE_PORT: String(port),
-          PAYMENTS_DB: 'payments_worker',
-          POSTGRES_PASSWORD: 'pg-secret-never-logged',
-        }),
-        [],
-        serviceNodeFlags,
-      );
-
-      const status = await waitFor(
-        'the payment worker to be ready',
+    const ready = (name: string, port: number) =>
+      waitFor(
+        `the ${name} to be ready`,
         async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status,
         (code) => code === 200,
         { timeoutMs: 30_000, intervalMs: 200 },
       );
 
-      expect(status).to.equal(200);
-      const connected = worker.lines().find((line) => line.message === 'broker connected');
-      expect(connected?.address).to.equal(`amqps://127.0.0.1:${rabbitmq!.port}/%2F`);
-      expect(worker.text()).not.to.include('pg-secret-never-logged');
-      expect(worker.text()).not.to.include('guest@');
+    it('given both TLS settings, when the coordinator and the payment worker start, then both are ready and their logs show no password', async () => {
+      const [workerPort, coordinatorPort] = [await freePort(), await freePort()];
+      const secrets = {
+        POSTGRES_PASSWORD: 'pg-secret-never-logged',
+        ADMIN_TOKEN: 'token-never-logged',
+      };
+      worker = runNode(
+        serviceEntryPoints.payment,
+        env({
+          ...secrets,
+          PAYMENT_SERVICE_PORT: String(workerPort),
+          PAYMENTS_DB: 'payments_worker',
+        }),
+        [],
+        serviceNodeFlags,
+      );
+      coordinator = runNode(
+        serviceEntryPoints.coordinator,
+        env({
+          ...secrets,
+          ORDER_SERVICE_PORT: String(coordinatorPort),
+          POSTGRES_DB: 'orders_coordinator',
+        }),
+        [],
+        serviceNodeFlags,
+      );
+
+      const statuses = await Promise.all([
+        ready('payment worker', workerPort),
+        ready('coordinator', coordinatorPort),
+      ]);
+
+      expect(statuses).to.deep.equal([200, 200]);
+      for (const service of [worker, coordinator]) {
+        const connected = service.lines().find((line) => line.message === 'broker connected');
+        expect(connected?.address).to.equal(`amqps://127.0.0.1:${rabbitmq!.port}/%2F`);
+        for (const secret of [...Object.values(secrets), 'guest@']) {
+          expect(service.text()).not.to.include(secret);
+        }
+      }
     });
 
     it('given verify-full without the CA, when the worker starts, then it exits with the configuration code and one line saying the certificate is not trusted', async () => {
