@@ -8,11 +8,19 @@
  * A timeout carries what the broker says of the step's command queue at that moment (consumers
  * and ready messages, asked once per queue per sweep): a command nobody has taken yet is waited
  * for, not re-sent. That fact is decided on by the saga, not here.
+ *
+ * A deadline measures how long a worker takes to answer, so time in which the coordinator could
+ * not read answers must not count: while the database is unreachable (a sweep fails, or the
+ * reply consumer holds replies it cannot apply) no deadline fires, and once it is back the
+ * replies that piled up get a grace period to be applied first. Without it, every step whose
+ * deadline fell in the outage timed out at the first sweep, spending an attempt on a command
+ * that had been answered, and a few outages in a row left sagas STUCK.
  */
 import { Database } from '../lib/db';
+import { isTransientError } from '../lib/errors';
 import { QueueFacts, QueueProbe } from '../lib/messaging/queue-probe';
 import { queues } from '../lib/messaging/topology';
-import { SagaEvent, SagaRunner } from './saga-runner';
+import { BatchOvertakenError, SagaEvent, SagaRunner } from './saga-runner';
 
 export interface TimeoutSweeperOptions {
   intervalMs: number;
@@ -21,6 +29,10 @@ export interface TimeoutSweeperOptions {
   onError?: (error: unknown) => void;
   /** Steps paused by their circuit breaker: waiting on them burns no attempt. */
   heldSteps?: () => string[];
+  /** True while replies are held back by a database failure (a consumer retrying a batch). */
+  repliesHeldBack?: () => boolean;
+  /** How long deadlines still wait once the database answers again (e.g. one step timeout). */
+  recoveryGraceMs?: number;
 }
 
 /** The command queue of a step: each step's commands, compensations included, go to one worker. */
@@ -33,6 +45,8 @@ const commandQueues: Readonly<Record<string, string>> = {
 export class TimeoutSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  /** When the database was last seen failing, by a sweep or by the reply consumer. */
+  private lastOutageAt: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -54,8 +68,26 @@ export class TimeoutSweeper {
     await this.running;
   }
 
-  /** Sweeps once; returns how many events it handed to the runner. */
+  /** Sweeps once; returns how many events it handed to the runner (none while recovering). */
   async runOnce(): Promise<number> {
+    if (this.recovering()) return 0;
+    try {
+      return await this.sweep();
+    } catch (error) {
+      // Overtaken by another coordinator is contention, not an outage.
+      if (isTransientError(error) && !(error instanceof BatchOvertakenError))
+        this.lastOutageAt = Date.now();
+      throw error;
+    }
+  }
+
+  private recovering(): boolean {
+    if (this.options.repliesHeldBack?.()) this.lastOutageAt = Date.now();
+    if (this.lastOutageAt === undefined) return false;
+    return Date.now() - this.lastOutageAt < (this.options.recoveryGraceMs ?? 0);
+  }
+
+  private async sweep(): Promise<number> {
     const limit = this.options.batchSize ?? 200;
     const { rows: due } = await this.db.raw<{
       rows: Array<{ saga_id: string; deadline_token: string; step: string | null }>;

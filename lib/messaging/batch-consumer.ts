@@ -43,6 +43,13 @@ export interface BatchConsumerOptions {
   onBatch?: (size: number) => void;
 }
 
+/**
+ * The longest wait between attempts at a batch that failed transiently. The batch holds its
+ * deliveries (commands, replies) unapplied, so once the database is back the wait is lost time
+ * on every saga in it: kept well under a step timeout, not the 10 s of a reconnect loop.
+ */
+const MAX_RETRY_DELAY_MS = 2_000;
+
 interface Pending {
   message: ConsumeMessage;
   channel: Channel;
@@ -55,6 +62,7 @@ export class BatchConsumer {
   private draining: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private consumerTag: { channel: Channel; tag: string } | undefined;
+  private retryingTransient = false;
 
   constructor(
     private readonly connection: BrokerConnection,
@@ -66,6 +74,14 @@ export class BatchConsumer {
       setup: (channel: Channel) => this.setup(channel),
     });
     await this.wrapper.waitForConnect();
+  }
+
+  /**
+   * True from a transient failure (e.g. the database unreachable) until the batch it failed
+   * settles: the deliveries it holds wait, unapplied, for the next attempt.
+   */
+  get heldBack(): boolean {
+    return this.retryingTransient;
   }
 
   /** Stops taking deliveries and waits for the batch in flight to settle. */
@@ -125,6 +141,14 @@ export class BatchConsumer {
   }
 
   private async process(batch: Pending[]): Promise<void> {
+    try {
+      await this.processUntilSettled(batch);
+    } finally {
+      this.retryingTransient = false;
+    }
+  }
+
+  private async processUntilSettled(batch: Pending[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       // The broker redelivers whatever was unacked on a closed channel: drop our copies.
       if (this.closedChannels.has(batch[0]!.channel)) return;
@@ -136,13 +160,14 @@ export class BatchConsumer {
       } catch (error) {
         if (isTransientError(error)) {
           if (this.stopping.signal.aborted) return;
-          const delayMs = backoffDelayMs(attempt);
+          this.retryingTransient = true;
+          const delayMs = backoffDelayMs(attempt, 250, MAX_RETRY_DELAY_MS);
           this.options.onTransientFailure?.(error, attempt, delayMs);
           await sleep(delayMs, this.stopping.signal);
           continue;
         }
         if (batch.length > 1) {
-          for (const single of batch) await this.process([single]);
+          for (const single of batch) await this.processUntilSettled([single]);
           return;
         }
         const reason = error instanceof Error ? error.message : String(error);
