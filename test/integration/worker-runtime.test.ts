@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
+import { isTransientError } from '../../lib/errors';
 import { createSilentLogger } from '../../lib/logger';
 import { BrokerConnection } from '../../lib/messaging/connection';
 import { ConfirmPublisher } from '../../lib/messaging/publisher';
@@ -269,5 +270,30 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
       'x-error-code': 'POISON',
       'x-attempts': 1,
     });
+  });
+
+  it('given a prepare that cannot reach the database, when the batch is handled, then the batch fails for the consumer to retry and no retry of the command is scheduled', async () => {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const handle = handlerFor(
+      inventoryDb,
+      { prepare: () => Promise.reject(unreachable), apply: () => Promise.resolve([]) },
+      queues.inventory,
+    );
+    const sagaId = randomUUID();
+    const reserve = command('inventory.reserve', sagaId, 'o-db-outage', {
+      items: [{ sku: 'Widget', quantity: 1 }],
+    });
+
+    const failed = await handle([commandMessage(reserve)]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(isTransientError(failed), String(failed)).to.equal(true);
+    // A retry notice would reach the collector within moments of its confirmed publish.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(repliesFor(sagaId)).to.deep.equal([]);
   });
 });

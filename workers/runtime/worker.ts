@@ -246,6 +246,12 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     const settled = await Promise.allSettled(
       items.map((d) => withSpan(d.span, () => handler.prepare(d.command, d.message))),
     );
+    // A database we cannot reach is no failure of the command: the consumer retries the whole
+    // batch once it is back, and none of the command's retries is spent on our own outage.
+    const unreachable = settled.find(
+      (result) => result.status === 'rejected' && isTransientError(result.reason),
+    );
+    if (unreachable) throw (unreachable as PromiseRejectedResult).reason;
     const ready: PreparedCommand<TPrepared>[] = [];
     settled.forEach((result, index) => {
       const item = items[index]!;
