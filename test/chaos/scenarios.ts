@@ -5,6 +5,7 @@
  */
 import { System } from '../helpers/system';
 import { OwnServers } from './servers/own-servers';
+import { PostgresServers } from './servers/postgres-servers';
 import { waitFor } from '../helpers/wait';
 import { statuses } from './evidence';
 import {
@@ -240,4 +241,43 @@ export const scenarios: Scenario[] = [
       await admin(system, '/admin/faults', { method: 'DELETE' });
     },
   },
+  {
+    name: 'postgres-restart',
+    description:
+      'restart the PostgreSQL server under load (a server of its own: fast shutdown, down for half the fault length, started again)',
+    servers: () => PostgresServers.start({ standby: false }),
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.restarted ?? 0) >= 1 ? undefined : 'the database server was never restarted',
+    async inject({ system, scale, servers, note, facts }) {
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      const outageMs = await ownPostgres(servers).restartPrimary(scale.faultMs / 2);
+      facts.restarted = 1;
+      note(`PostgreSQL restarted, refusing connections for ${outageMs} ms`);
+    },
+  },
+  {
+    name: 'postgres-failover',
+    description:
+      'crash the PostgreSQL primary under load and promote its synchronous standby, which the services reach through the same address',
+    servers: () => PostgresServers.start({ standby: true }),
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.promoted ?? 0) >= 1 ? undefined : 'the standby was never promoted',
+    async inject({ system, scale, servers, note, facts }) {
+      const own = ownPostgres(servers);
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      const started = Date.now();
+      await own.crashPrimary();
+      await own.promoteStandby();
+      facts.promoted = 1;
+      note(`primary stopped (immediate), standby promoted in ${Date.now() - started} ms`);
+    },
+  },
 ];
+
+/** The database servers a scenario brought, which its `servers` made. */
+function ownPostgres(servers: OwnServers | undefined): PostgresServers {
+  if (servers instanceof PostgresServers) return servers;
+  throw new Error('this scenario needs PostgreSQL servers of its own');
+}
