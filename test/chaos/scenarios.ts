@@ -6,6 +6,8 @@
 import { System } from '../helpers/system';
 import { OwnServers } from './servers/own-servers';
 import { PostgresServers } from './servers/postgres-servers';
+import { RabbitNodes, acceptsConnections } from './servers/rabbit-nodes';
+import { buildTopology } from '../../lib/messaging/topology';
 import { waitFor } from '../helpers/wait';
 import { statuses } from './evidence';
 import {
@@ -73,6 +75,12 @@ const untilSomeAccepted = async (system: System, count: number) =>
     },
   );
 
+/** The scenario's own RabbitMQ nodes; a scenario that brings none cannot hurt a broker. */
+function ownRabbit(servers: OwnServers | undefined): RabbitNodes {
+  if (!(servers instanceof RabbitNodes)) throw new Error('the scenario brought no RabbitMQ nodes');
+  return servers;
+}
+
 export const scenarios: Scenario[] = [
   {
     name: 'worker-crash',
@@ -138,6 +146,97 @@ export const scenarios: Scenario[] = [
       const second = await closeBrokerConnections(system);
       facts.closed = first + second;
       note(`closed ${first} then ${second} broker connections`);
+    },
+  },
+  {
+    name: 'broker-restart',
+    description:
+      "restart the scenario's own RabbitMQ node under load: its app stopped and started, then the whole server",
+    servers: () => RabbitNodes.start(1),
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.appRestarts ?? 0) < 1
+        ? 'the RabbitMQ app never went down and came back'
+        : (facts.serverRestarts ?? 0) < 1
+          ? 'the RabbitMQ server never went down and came back'
+          : undefined,
+    async inject({ system, scale, servers, note, facts }) {
+      const broker = ownRabbit(servers);
+      const node = broker.node(0);
+      // Half the fault length each: the clients' POSTs retry for 30 s, an outage must end sooner.
+      const downMs = scale.faultMs / 2;
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      await broker.stopApp(node);
+      const appDown = !(await acceptsConnections(node.amqpPort));
+      await pause(downMs);
+      await broker.startApp(node);
+      if (appDown && (await acceptsConnections(node.amqpPort))) facts.appRestarts = 1;
+      note(`RabbitMQ app stopped (AMQP port closed: ${appDown}) for ${downMs} ms, then started`);
+
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 2));
+      const pidBefore = broker.pidOf(node);
+      await broker.stopServer(node);
+      const serverDown = broker.pidOf(node) === undefined;
+      await pause(downMs);
+      await broker.startServer(node);
+      const pidAfter = broker.pidOf(node);
+      if (serverDown && pidAfter !== undefined && pidAfter !== pidBefore) facts.serverRestarts = 1;
+      note(
+        `RabbitMQ server stopped (pid ${pidBefore}) for ${downMs} ms, started again (pid ${pidAfter})`,
+      );
+    },
+  },
+  {
+    name: 'rabbit-node-loss',
+    description:
+      "SIGKILL one node of a 3-node RabbitMQ cluster of the scenario's own under load (quorum queues on all three), then start it again",
+    servers: () => RabbitNodes.start(3),
+    expectAllCompleted: true,
+    proof: (_report, facts) =>
+      (facts.quorumQueues ?? 0) === 0 || facts.replicatedOnAll !== facts.quorumQueues
+        ? `${facts.replicatedOnAll} of ${facts.quorumQueues} quorum queues had members on all three nodes`
+        : (facts.connectionsOnVictim ?? 0) < 4
+          ? 'the killed node held fewer connections than there are services'
+          : facts.killed !== 1
+            ? 'the node was not seen down after the kill'
+            : facts.rejoined !== 1
+              ? 'the node never rejoined the cluster'
+              : undefined,
+    async inject({ system, scale, servers, note, facts }) {
+      const cluster = ownRabbit(servers);
+      const [victim, survivor] = [cluster.node(0), cluster.node(1)];
+      const everyNode = cluster.nodes.map((n) => n.nodename);
+      const declared = buildTopology({
+        retryLevels: system.namespace.config.maxRetryAttempts,
+      }).queues.map((q) => q.name);
+      const onBroker = new Map(
+        (await cluster.quorumQueues(survivor)).map((q) => [q.name, q.members]),
+      );
+      const replicated = declared.filter((name) =>
+        everyNode.every((n) => onBroker.get(name)?.includes(n)),
+      );
+      facts.quorumQueues = declared.length;
+      facts.replicatedOnAll = replicated.length;
+      note(
+        `${replicated.length} of the ${declared.length} quorum queues the services declare have members on all ${everyNode.length} nodes`,
+      );
+
+      await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
+      // The first address is every service's first choice, so this node holds their connections.
+      facts.connectionsOnVictim = await cluster.connectionsOn(victim);
+      const pid = await cluster.kill(victim);
+      const running = await cluster.runningNodes(survivor);
+      if (!running.includes(victim.nodename)) facts.killed = 1;
+      note(
+        `SIGKILL to ${victim.nodename} (pid ${pid}, ${facts.connectionsOnVictim} client connections); running then: ${running.join(', ')}`,
+      );
+      await pause(scale.faultMs);
+      await cluster.startServer(victim);
+      await cluster.awaitRunning(everyNode.length);
+      if ((await cluster.runningNodes(victim)).includes(victim.nodename)) facts.rejoined = 1;
+      note(
+        `${victim.nodename} down for ${scale.faultMs} ms, started again (pid ${cluster.pidOf(victim)}) and rejoined`,
+      );
     },
   },
   {
