@@ -114,7 +114,7 @@ function isAlive(pid: number): boolean {
  * The Erlang VMs of a node. Its command line does not name it (the settings reach it through
  * the environment), so the environment is what tells them apart.
  */
-function processesOf(nodename: string): number[] {
+export function processesOf(nodename: string): number[] {
   const marker = `RABBITMQ_NODENAME=${nodename}\0`;
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -127,6 +127,26 @@ function processesOf(nodename: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * Node sets not stopped yet. A run that ends without reaching `stop()` (a test timed out, and
+ * mocha's `--exit` ended the process) must still leave no node behind: the exit hook kills
+ * them, synchronously, as an exit hook must.
+ */
+const live = new Set<RabbitNodes>();
+process.once('exit', () => {
+  for (const nodes of live) nodes.killAllNow();
+});
+
+function killProcessesOf(nodename: string): void {
+  for (const pid of processesOf(nodename)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,6 +177,7 @@ export class RabbitNodes implements OwnServers {
       };
     });
     const cluster = new RabbitNodes(nodes, root);
+    live.add(cluster);
     try {
       for (const node of nodes) cluster.prepare(node);
       await Promise.all(nodes.map((node) => cluster.startServer(node)));
@@ -306,23 +327,23 @@ export class RabbitNodes implements OwnServers {
   async stop(): Promise<void> {
     await Promise.all(
       this.nodes.map(async (node) => {
-        if (this.pidOf(node) !== undefined) {
-          await this.ctl(node, 'stop').catch(() => undefined);
-        }
-        await this.awaitGone(node, 15_000).catch(() => undefined);
-        for (const pid of processesOf(node.nodename)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // Already gone.
-          }
-        }
+        // A node without a pid file is half-started or half-dead: nothing to stop gracefully.
+        if (this.pidOf(node) === undefined) killProcessesOf(node.nodename);
+        else await this.ctlWithin(20_000, node, 'stop').catch(() => undefined);
+        await this.awaitGone(node, 15_000).catch(() => killProcessesOf(node.nodename));
       }),
     );
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && this.nodes.some((n) => processesOf(n.nodename).length)) {
       await sleep(100);
     }
+    rmSync(this.root, { recursive: true, force: true });
+    live.delete(this);
+  }
+
+  /** SIGKILL to every process of every node and the directories removed, without waiting. */
+  killAllNow(): void {
+    for (const node of this.nodes) killProcessesOf(node.nodename);
     rmSync(this.root, { recursive: true, force: true });
   }
 
@@ -363,13 +384,18 @@ export class RabbitNodes implements OwnServers {
       RABBITMQ_LOG_BASE: path.join(node.dir, 'log'),
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(node.dir, 'plugins'),
       RABBITMQ_PID_FILE: this.pidFile(node),
-      // Idle schedulers must not spin: several VMs share two cores with the services.
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '+sbwt none +sbwtdcpu none +sbwtdio none',
+      // A plain argument the VM ignores: it puts the node's directory on its command line, so
+      // `ps aux | grep rmq-` shows a node left running (the rest reaches it by environment).
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `-node_dir ${node.dir}`,
     };
   }
 
   private ctl(node: RabbitNode, ...args: string[]): Promise<string> {
     return asRabbitmq(CTL, ['-n', node.nodename, ...args]);
+  }
+
+  private ctlWithin(timeoutMs: number, node: RabbitNode, ...args: string[]): Promise<string> {
+    return asRabbitmq(CTL, ['-n', node.nodename, ...args], {}, timeoutMs);
   }
 
   private async awaitGone(node: RabbitNode, timeoutMs = 30_000): Promise<void> {
