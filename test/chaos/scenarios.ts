@@ -6,7 +6,7 @@
 import { System } from '../helpers/system';
 import { OwnServers } from './servers/own-servers';
 import { PostgresServers } from './servers/postgres-servers';
-import { RabbitNodes, acceptsConnections } from './servers/rabbit-nodes';
+import { QuorumQueue, RabbitNodes, acceptsConnections } from './servers/rabbit-nodes';
 import { buildTopology } from '../../lib/messaging/topology';
 import { waitFor } from '../helpers/wait';
 import { statuses } from './evidence';
@@ -200,7 +200,7 @@ export const scenarios: Scenario[] = [
           : facts.killed !== 1
             ? 'the node was not seen down after the kill'
             : facts.rejoined !== 1
-              ? 'the node never rejoined the cluster'
+              ? 'the node never rejoined the cluster with every replica'
               : undefined,
     async inject({ system, scale, servers, note, facts }) {
       const cluster = ownRabbit(servers);
@@ -209,16 +209,18 @@ export const scenarios: Scenario[] = [
       const declared = buildTopology({
         retryLevels: system.namespace.config.maxRetryAttempts,
       }).queues.map((q) => q.name);
-      const onBroker = new Map(
-        (await cluster.quorumQueues(survivor)).map((q) => [q.name, q.members]),
-      );
-      const replicated = declared.filter((name) =>
-        everyNode.every((n) => onBroker.get(name)?.includes(n)),
-      );
+      /** The declared queues with a member running on every node. */
+      const replicatedIn = (seen: QuorumQueue[]) =>
+        declared.filter((name) => {
+          const queue = seen.find((q) => q.name === name);
+          return everyNode.every((n) => queue?.members.includes(n) && queue.online.includes(n));
+        });
+      const queuesBefore = await cluster.quorumQueues(survivor);
       facts.quorumQueues = declared.length;
-      facts.replicatedOnAll = replicated.length;
+      facts.replicatedOnAll = replicatedIn(queuesBefore).length;
+      const ledByVictim = queuesBefore.filter((q) => q.leader === victim.nodename).length;
       note(
-        `${replicated.length} of the ${declared.length} quorum queues the services declare have members on all ${everyNode.length} nodes`,
+        `${facts.replicatedOnAll} of the ${declared.length} quorum queues the services declare have a running member on each of the ${everyNode.length} nodes; ${ledByVictim} led by ${victim.nodename}`,
       );
 
       await untilSomeAccepted(system, Math.ceil(scale.orders / 5));
@@ -233,9 +235,15 @@ export const scenarios: Scenario[] = [
       await pause(scale.faultMs);
       await cluster.startServer(victim);
       await cluster.awaitRunning(everyNode.length);
-      if ((await cluster.runningNodes(victim)).includes(victim.nodename)) facts.rejoined = 1;
+      const back = await waitFor(
+        'every replica to run again',
+        async () => replicatedIn(await cluster.quorumQueues(survivor)),
+        (names) => names.length === declared.length,
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      facts.rejoined = 1;
       note(
-        `${victim.nodename} down for ${scale.faultMs} ms, started again (pid ${cluster.pidOf(victim)}) and rejoined`,
+        `${victim.nodename} down for ${scale.faultMs} ms, started again (pid ${cluster.pidOf(victim)}); ${back.length} queues with a running member on each node again`,
       );
     },
   },

@@ -25,7 +25,6 @@ const RABBITMQ_USER = 'rabbitmq';
 const RABBITMQ_HOME = '/var/lib/rabbitmq';
 const SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 const CTL = '/usr/lib/rabbitmq/bin/rabbitmqctl';
-const QUEUES_CTL = '/usr/lib/rabbitmq/bin/rabbitmq-queues';
 /** Every directory made here starts with this, so a leftover one is easy to recognise. */
 export const NODE_DIR_PREFIX = 'rmq-';
 const STARTUP_TIMEOUT_S = 60;
@@ -42,6 +41,9 @@ export interface QuorumQueue {
   name: string;
   /** Node names of the queue's members (its replicas). */
   members: string[];
+  /** The members whose replica is running now. */
+  online: string[];
+  leader: string;
 }
 
 /** Runs a command as the `rabbitmq` user, bounded in time; rejects with its output on failure. */
@@ -268,30 +270,25 @@ export class RabbitNodes implements OwnServers {
         'name',
         'type',
         'members',
+        'online',
+        'leader',
       ),
-    ) as Array<{ name: string; type: string; members?: unknown }>;
+    ) as Array<{
+      name: string;
+      type: string;
+      members?: unknown;
+      online?: unknown;
+      leader?: unknown;
+    }>;
+    const names = (list: unknown) => (Array.isArray(list) ? list.map(String) : []);
     return rows
       .filter((row) => row.type === 'quorum')
       .map((row) => ({
         name: row.name,
-        members: Array.isArray(row.members) ? row.members.map(String) : [],
+        members: names(row.members),
+        online: names(row.online),
+        leader: String(row.leader ?? ''),
       }));
-  }
-
-  /** One queue's Raft members as `rabbitmq-queues quorum_status` lists them. */
-  async quorumStatus(from: RabbitNode, queue: string): Promise<string[]> {
-    const rows = JSON.parse(
-      await asRabbitmq(QUEUES_CTL, [
-        '-n',
-        from.nodename,
-        'quorum_status',
-        queue,
-        '--quiet',
-        '--formatter',
-        'json',
-      ]),
-    ) as Array<Record<string, unknown>>;
-    return rows.map((row) => String(row['Node Name'] ?? row.node_name ?? ''));
   }
 
   /**
