@@ -262,6 +262,7 @@ void runService<Coordinator>({
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
       heldSteps: () => breakers.heldSteps(),
+      reconnectGraceMs: config.stepTimeoutSeconds * 1000,
       // After a database outage the replies that piled up are applied before any step times out.
       repliesHeldBack: () => replies.heldBack || deadLetters.heldBack,
       recoveryGraceMs: config.stepTimeoutSeconds * 1000,

@@ -15,6 +15,13 @@
  * replies that piled up get a grace period to be applied first. Without it, every step whose
  * deadline fell in the outage timed out at the first sweep, spending an attempt on a command
  * that had been answered, and a few outages in a row left sagas STUCK.
+ *
+ * Likewise, while the broker cannot be reached, no step deadline is judged: a missing reply then says
+ * nothing about the worker (the command or its reply waits in an outbox until the broker is
+ * back), and a re-send could not leave either. Nor just after it is back: the outboxes' backlog
+ * is still on its way, and a command not relayed yet looks like one a worker took and dropped.
+ * Counting those timeouts turned a broker restart under load into STUCK sagas; deadlines are
+ * judged, with the queue's facts, once the broker has been reachable for the reconnect grace.
  */
 import { Database } from '../lib/db';
 import { isTransientError } from '../lib/errors';
@@ -29,6 +36,8 @@ export interface TimeoutSweeperOptions {
   onError?: (error: unknown) => void;
   /** Steps paused by their circuit breaker: waiting on them burns no attempt. */
   heldSteps?: () => string[];
+  /** How long the broker must have been reachable before a step deadline is judged. */
+  reconnectGraceMs?: number;
   /** True while replies are held back by a database failure (a consumer retrying a batch). */
   repliesHeldBack?: () => boolean;
   /** How long deadlines still wait once the database answers again (e.g. one step timeout). */
@@ -89,14 +98,7 @@ export class TimeoutSweeper {
 
   private async sweep(): Promise<number> {
     const limit = this.options.batchSize ?? 200;
-    const { rows: due } = await this.db.raw<{
-      rows: Array<{ saga_id: string; deadline_token: string; step: string | null }>;
-    }>(
-      `SELECT saga_id, deadline_token, step FROM sagas
-       WHERE deadline_at <= now() AND (step IS NULL OR step <> ALL(?::text[]))
-       ORDER BY deadline_at LIMIT ?`,
-      [this.options.heldSteps?.() ?? [], limit],
-    );
+    const dueNow = this.brokerSettled() ? await this.dueDeadlines(limit) : [];
     const { rows: expired } = await this.db.raw<{
       rows: Array<{ saga_id: string; since: string }>;
     }>(
@@ -105,7 +107,9 @@ export class TimeoutSweeper {
        ORDER BY stuck_since LIMIT ?`,
       [this.options.stuckTimeoutSeconds, limit],
     );
-    const facts = await this.queueFacts(due.map(({ step }) => step));
+    const facts = await this.queueFacts(dueNow.map(({ step }) => step));
+    // The connection may have dropped while the queues were asked.
+    const due = this.brokerSettled() ? dueNow : [];
     const events: SagaEvent[] = [
       ...due.map(({ saga_id, deadline_token, step }) => {
         const queue = step ? facts.get(step) : undefined;
@@ -126,6 +130,26 @@ export class TimeoutSweeper {
     ];
     if (events.length > 0) await this.runner.handle(events);
     return events.length;
+  }
+
+  private brokerSettled(): boolean {
+    const reachableForMs = this.probe.reachableForMs();
+    return reachableForMs > 0 && reachableForMs >= (this.options.reconnectGraceMs ?? 0);
+  }
+
+  /** Step deadlines that have passed, oldest first; a step held by its breaker has none. */
+  private async dueDeadlines(
+    limit: number,
+  ): Promise<Array<{ saga_id: string; deadline_token: string; step: string | null }>> {
+    const { rows } = await this.db.raw<{
+      rows: Array<{ saga_id: string; deadline_token: string; step: string | null }>;
+    }>(
+      `SELECT saga_id, deadline_token, step FROM sagas
+       WHERE deadline_at <= now() AND (step IS NULL OR step <> ALL(?::text[]))
+       ORDER BY deadline_at LIMIT ?`,
+      [this.options.heldSteps?.() ?? [], limit],
+    );
+    return rows;
   }
 
   /** The command queue facts of each step in `steps`, asked once per queue. */

@@ -11,6 +11,11 @@ export interface QueueFacts {
 }
 
 export interface QueueProbe {
+  /**
+   * How long the broker has been reachable without a break, in ms; 0 while the connection is
+   * down. A connection already up when the probe started counts as up for ever.
+   */
+  reachableForMs(): number;
   /** Undefined when the broker cannot be asked (disconnected, or the check failed). */
   check(queue: string): Promise<QueueFacts | undefined>;
 }
@@ -29,7 +34,12 @@ export function brokerQueueProbe(broker: BrokerConnection): QueueProbe {
     const open = channel.waitForConnect().then(() => true as const);
     return Promise.race([open, late]).finally(() => clearTimeout(timer));
   };
+  let connectedSince = broker.isConnected() ? 0 : undefined;
+  broker.on('connect', () => (connectedSince = Date.now()));
+  broker.on('disconnect', () => (connectedSince = undefined));
   return {
+    reachableForMs: () =>
+      broker.isConnected() && connectedSince !== undefined ? Date.now() - connectedSince : 0,
     async check(queue) {
       // A disconnected broker would hold the call until it is back; the caller would rather
       // decide now without the facts.

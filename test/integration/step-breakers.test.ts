@@ -102,7 +102,7 @@ describe('step breakers: pause and resume (real PostgreSQL and RabbitMQ)', funct
       .whereIn('saga_id', sagas)
       .update({ deadline_at: db.raw("now() - interval '1 second'") });
     // The queue is not asked: a held step's sagas must not even be picked up.
-    const unasked = { check: () => Promise.resolve(undefined) };
+    const unasked = { reachableForMs: () => 60_000, check: () => Promise.resolve(undefined) };
     const sweeper = new TimeoutSweeper(
       db,
       new SagaRunner(db, () => undefined, STEP_TIMEOUT_MS),

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
-import { BrokerConnection } from '../../lib/messaging/connection';
+import net from 'node:net';
+import { Config } from '../../lib/config';
+import { BrokerConnection, connectBroker, connectionName } from '../../lib/messaging/connection';
 import { brokerQueueProbe } from '../../lib/messaging/queue-probe';
 import { queues } from '../../lib/messaging/topology';
 import { OrderIntake } from '../../coordinator/order-intake';
@@ -9,6 +11,7 @@ import { SagaRunner } from '../../coordinator/saga-runner';
 import { TimeoutSweeper } from '../../coordinator/timeout-sweeper';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
+import { waitFor } from '../helpers/wait';
 
 const STUCK_TIMEOUT_SECONDS = 60;
 
@@ -18,6 +21,7 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
   let broker: BrokerConnection;
   let runner: SagaRunner;
   let intake: OrderIntake;
+  let config: Config;
   const sweeper = () =>
     new TimeoutSweeper(db, runner, brokerQueueProbe(broker), {
       intervalMs: 60_000,
@@ -27,7 +31,7 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
   let paymentWorker: Awaited<ReturnType<typeof collect>> | undefined;
 
   before(async () => {
-    const { config } = await createNamespace('sweeper');
+    ({ config } = await createNamespace('sweeper'));
     db = await migratedDatabase(config, 'orders');
     broker = await connectedBroker(config);
     runner = new SagaRunner(db, () => undefined, 30_000);
@@ -218,4 +222,90 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
     expect(types.slice(-2)).to.deep.equal(['STEP_TIMED_OUT', 'COMMAND_SENT']);
     expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1, 2]);
   });
+
+  it('given a passed deadline and no connection to the broker, when the sweeper runs, then the step does not time out and spends no attempt; once the broker answers, the next run judges it', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await expireDeadline(sagaId);
+    const before = await sagaRow(sagaId);
+    const nowhere = connectBroker(
+      { ...config.rabbitmq, nodes: [{ host: '127.0.0.1', port: await closedPort() }] },
+      {
+        onConnect: () => undefined,
+        onDisconnect: () => undefined,
+        onConnectFailed: () => undefined,
+      },
+      connectionName('test'),
+    );
+
+    // Act
+    const swept = await new TimeoutSweeper(db, runner, brokerQueueProbe(nowhere), {
+      intervalMs: 60_000,
+      stuckTimeoutSeconds: STUCK_TIMEOUT_SECONDS,
+    })
+      .runOnce()
+      .finally(() => nowhere.close());
+
+    // Assert
+    expect(swept).to.equal(0);
+    expect((await sagaRow(sagaId)).deadline_token).to.equal(before.deadline_token);
+    expect((await timelineOf(sagaId)).map((e) => e.type)).to.not.include('STEP_TIMED_OUT');
+    expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1]);
+
+    // Act: the broker answers again, and the worker took the command and went silent
+    await sweeper().runOnce();
+
+    // Assert
+    const types = (await timelineOf(sagaId)).map((e) => e.type);
+    expect(types.slice(-2)).to.deep.equal(['STEP_TIMED_OUT', 'COMMAND_SENT']);
+    expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1, 2]);
+  });
+
+  it('given a passed deadline and a broker reachable for less than the reconnect grace, when the sweeper runs, then the step does not time out yet; past the grace, it does', async () => {
+    // Arrange
+    const sagaId = await startOrder();
+    await expireDeadline(sagaId);
+    const reconnecting = connectBroker(config.rabbitmq, quietEvents, connectionName('test'));
+    const probe = brokerQueueProbe(reconnecting);
+    await waitFor('the connection', async () => reconnecting.isConnected(), Boolean);
+    const withGrace = new TimeoutSweeper(db, runner, probe, {
+      intervalMs: 60_000,
+      stuckTimeoutSeconds: STUCK_TIMEOUT_SECONDS,
+      reconnectGraceMs: 1_000,
+    });
+
+    try {
+      // Act
+      const early = await withGrace.runOnce();
+
+      // Assert
+      expect(early).to.equal(0);
+      expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1]);
+
+      // Act
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const late = await withGrace.runOnce();
+
+      // Assert
+      expect(late).to.equal(1);
+      expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1, 2]);
+    } finally {
+      await reconnecting.close();
+    }
+  });
 });
+
+const quietEvents = {
+  onConnect: () => undefined,
+  onDisconnect: () => undefined,
+  onConnectFailed: () => undefined,
+};
+
+/** A port nothing listens on: connecting to it is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
