@@ -122,6 +122,9 @@ export function processesOf(nodename: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
+      // epmd, when a node had to start it, inherits the node's environment but serves every
+      // node of the machine, its own broker's too: it is never ours to kill.
+      if (readFileSync(`/proc/${entry}/comm`, 'latin1').trim() === 'epmd') continue;
       if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker))
         pids.push(Number(entry));
     } catch {
