@@ -26,7 +26,7 @@
 import { Database } from '../lib/db';
 import { isTransientError } from '../lib/errors';
 import { QueueFacts, QueueProbe } from '../lib/messaging/queue-probe';
-import { queues } from '../lib/messaging/topology';
+import { commandQueueOfStep } from '../lib/messaging/topology';
 import { BatchOvertakenError, SagaEvent, SagaRunner } from './saga-runner';
 
 export interface TimeoutSweeperOptions {
@@ -43,13 +43,6 @@ export interface TimeoutSweeperOptions {
   /** How long deadlines still wait once the database answers again (e.g. one step timeout). */
   recoveryGraceMs?: number;
 }
-
-/** The command queue of a step: each step's commands, compensations included, go to one worker. */
-const commandQueues: Readonly<Record<string, string>> = {
-  payment: queues.payment,
-  inventory: queues.inventory,
-  shipping: queues.shipping,
-};
 
 export class TimeoutSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -155,10 +148,12 @@ export class TimeoutSweeper {
   /** The command queue facts of each step in `steps`, asked once per queue. */
   private async queueFacts(steps: Array<string | null>): Promise<Map<string, QueueFacts>> {
     const facts = new Map<string, QueueFacts>();
-    const wanted = [...new Set(steps)].filter((s): s is string => s !== null && s in commandQueues);
+    const wanted = [...new Set(steps)].filter(
+      (s): s is string => s !== null && s in commandQueueOfStep,
+    );
     await Promise.all(
       wanted.map(async (step) => {
-        const found = await this.probe.check(commandQueues[step]!);
+        const found = await this.probe.check(commandQueueOfStep[step]!);
         if (found) facts.set(step, found);
       }),
     );

@@ -223,6 +223,37 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
     expect((await commandsFor(sagaId)).map((c) => c.attempt)).to.deep.equal([1, 2]);
   });
 
+  it('given a version 2 saga waiting on its fraud check and no worker consuming the payment queue, when its deadline passes, then it waits for the worker rather than spending an attempt', async () => {
+    await paymentWorker?.stop();
+    const riskIntake = new OrderIntake(db, () => undefined, {
+      maxRetryAttempts: 2,
+      stepTimeoutMs: 30_000,
+      sagaVersion: 2,
+    });
+    const { order } = await riskIntake.submit({
+      order_id: `sweep-risk-${randomUUID().slice(0, 8)}`,
+      user_id: 'u',
+      items: ['Book'],
+      total: 20,
+    });
+    await expireDeadline(order.saga_id);
+
+    expect(await sweeper().runOnce()).to.equal(1);
+
+    const timeline = await timelineOf(order.saga_id);
+    expect(timeline.filter((e) => e.type === 'STEP_TIMED_OUT')).to.deep.equal([]);
+    expect(timeline.filter((e) => e.type === 'WAITING_FOR_WORKER')).to.deep.equal([
+      {
+        type: 'WAITING_FOR_WORKER',
+        step: 'risk',
+        command: 'risk.assess',
+        attempt: 1,
+        consumers: 0,
+        ready: 0,
+      },
+    ]);
+  });
+
   it('given a passed deadline and no connection to the broker, when the sweeper runs, then the step does not time out and spends no attempt; once the broker answers, the next run judges it', async () => {
     // Arrange
     const sagaId = await startOrder();
