@@ -10,25 +10,34 @@
  *                                            how fast the backlog drains
  *   npm run bench -- --wait-api            how soon a waiting client hears of an outcome, and
  *                                            what 1,000 idle waiting clients cost
+ *   npm run bench -- --restart [--restarts N] [--services coordinator,payment]
+ *                                          how soon each service, restarted like a crashed one,
+ *                                            answers /health/ready (median of N restarts); run
+ *                                            with the services stopped, PostgreSQL and RabbitMQ up
  *
  * Both print sagas/s, p50/p95/p99 latency and whole-system CPU per saga (services, PostgreSQL,
  * RabbitMQ, read from /proc), and check that the stock fell by exactly the orders completed.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
+import { loadConfig, portVariables } from '../lib/config';
 import { createDatabase } from '../lib/db';
+import { serviceNodeFlags } from '../lib/node-flags';
 import { DEFAULT_BASELINE, runBaseline } from './bench/baseline';
 import { LoopResult, runClosedLoop } from './bench/closed-loop';
 import { pidsListeningOn } from './bench/cpu';
 import { JsonClient } from './bench/http-client';
 import { runOpenLoop } from './bench/open-loop';
+import { RestartReport, runRestarts } from './bench/restart';
 import { round } from './bench/stats';
 import { runWaitApi } from './bench/wait-api';
+import { ServiceName, serviceEntryPoints, serviceNames } from './service-entry-points';
 
 const usage = `usage: npm run bench -- [--in-flight N] [--seconds S] [--warmup S] [--baseline]
                          [--baseline-script PATH] [--sku SKU] [--json]
        npm run bench -- --open [--orders N] [--concurrency C] [--timeout S] [--sku SKU] [--json]
-       npm run bench -- --wait-api [--seconds S] [--json]`;
+       npm run bench -- --wait-api [--seconds S] [--json]
+       npm run bench -- --restart [--restarts N] [--services NAME,...] [--json]`;
 
 function options() {
   const { values } = parseArgs({
@@ -44,6 +53,9 @@ function options() {
       timeout: { type: 'string', default: '300' },
       sku: { type: 'string', default: 'Book' },
       'wait-api': { type: 'boolean', default: false },
+      restart: { type: 'boolean', default: false },
+      restarts: { type: 'string', default: '7' },
+      services: { type: 'string', default: serviceNames.join(',') },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -57,6 +69,9 @@ function options() {
     help: values.help,
     open: values.open || values.orders !== undefined,
     waitApi: values['wait-api'],
+    restart: values.restart,
+    restarts: Math.round(positive('restarts', values.restarts)),
+    services: serviceList(values.services),
     inFlight: Math.round(positive('in-flight', values['in-flight'])),
     seconds: positive('seconds', values.seconds),
     warmup: Number(values.warmup) >= 0 ? Number(values.warmup) : 3,
@@ -68,6 +83,17 @@ function options() {
     sku: values.sku,
     json: values.json,
   };
+}
+
+function serviceList(list: string): ServiceName[] {
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !serviceNames.includes(name as ServiceName));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--services: unknown ${unknown.join(', ')} (known: ${serviceNames.join(', ')})`,
+    );
+  }
+  return names as ServiceName[];
 }
 
 const progress = (label: string, done: number, total: number) => {
@@ -92,6 +118,10 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const { ports } = config;
+  if (opts.restart) {
+    await benchRestarts(opts.services, opts.restarts, ports, opts.json);
+    return;
+  }
   const servicePids = pidsListeningOn([
     ports.coordinator,
     ports.payment,
@@ -174,6 +204,43 @@ async function main(): Promise<void> {
   if (opts.json) console.log(JSON.stringify(report));
   else console.log(render(report));
   process.exit(clean && stock.dropped === stock.expected_drop ? 0 : 1);
+}
+
+async function benchRestarts(
+  services: readonly ServiceName[],
+  restarts: number,
+  ports: Record<ServiceName, number>,
+  json: boolean,
+): Promise<void> {
+  // Each start must bind its own port: a running copy would answer the readiness polls.
+  const busy = services.filter((service) => pidsListeningOn([ports[service]]).length > 0);
+  if (busy.length > 0) {
+    const taken = busy.map((service) => `${portVariables[service]}=${ports[service]}`);
+    throw new Error(`stop the system first: ${taken.join(', ')} already taken`);
+  }
+  const report = await runRestarts({
+    services,
+    restarts,
+    entryPoint: (service) => path.join(__dirname, '..', serviceEntryPoints[service as ServiceName]),
+    port: (service) => ports[service as ServiceName],
+    nodeFlags: serviceNodeFlags,
+    readyTimeoutMs: 60_000,
+  });
+  console.log(json ? JSON.stringify({ mode: 'restart', ...report }) : renderRestarts(report));
+}
+
+function renderRestarts(report: RestartReport): string {
+  const header = `${'service'.padEnd(12)} ${'first ms'.padStart(9)} ${'ready ms (median, min-max)'.padStart(28)} ${'CPU ms (median, min-max)'.padStart(26)}`;
+  const rows = report.services.map(
+    (r) =>
+      `${r.service.padEnd(12)} ${String(r.first_ms).padStart(9)} ${`${r.ready_ms.median} (${r.ready_ms.min}-${r.ready_ms.max})`.padStart(28)} ${`${r.cpu_ms.median} (${r.cpu_ms.min}-${r.cpu_ms.max})`.padStart(26)}`,
+  );
+  return [
+    header,
+    ...rows,
+    '',
+    `${report.services[0]?.restarts ?? 0} restarts per service; load average before: ${report.load_average_1m_before} on ${report.cpus} CPUs`,
+  ].join('\n');
 }
 
 /** Our figures as multiples of the floor's: above 1 is more throughput, or more latency. */

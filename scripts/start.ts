@@ -10,14 +10,7 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { permanentExitCodes } from '../lib/exit-codes';
 import { serviceNodeFlags } from '../lib/node-flags';
-
-const services = {
-  coordinator: 'coordinator/main.js',
-  payment: 'workers/payment/main.js',
-  inventory: 'workers/inventory/main.js',
-  shipping: 'workers/shipping/main.js',
-} as const;
-type ServiceName = keyof typeof services;
+import { ServiceName, serviceEntryPoints, serviceNames } from './service-entry-points';
 
 const STABLE_AFTER_MS = 10_000;
 
@@ -35,7 +28,7 @@ function launch(name: ServiceName, crashes = 0): void {
   const startedAt = Date.now();
   const child = spawn(
     process.execPath,
-    [...serviceNodeFlags, path.join(__dirname, '..', services[name])],
+    [...serviceNodeFlags, path.join(__dirname, '..', serviceEntryPoints[name])],
     {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -107,5 +100,5 @@ process.stdout.on('error', () => undefined);
 process.on('SIGINT', () => stopAll());
 process.on('SIGTERM', () => stopAll());
 stopWithParent(1_000);
-for (const name of Object.keys(services) as ServiceName[]) launch(name);
-log('info', 'supervisor started', { children: Object.keys(services), pid: process.pid });
+for (const name of serviceNames) launch(name);
+log('info', 'supervisor started', { children: serviceNames, pid: process.pid });
