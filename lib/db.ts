@@ -3,6 +3,8 @@
  * migrations run from a directory of frozen files.
  */
 import knexFactory, { Knex } from 'knex';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { Client, ClientConfig } from 'pg';
@@ -155,8 +157,42 @@ export async function migrateToLatest(db: Database, directory: string): Promise<
   return applied;
 }
 
+/** knex's record of the migrations applied, one row per file name. */
+const MIGRATIONS_TABLE = 'knex_migrations';
+
 /** knex's lock row: set while one process migrates, so that two never migrate at once. */
 export const MIGRATION_LOCK_TABLE = 'knex_migrations_lock';
+
+// PostgreSQL's codes for a database, and a table, that does not exist.
+const missingDatabase = '3D000';
+const missingTable = '42P01';
+
+/**
+ * True when the applied migrations are exactly the files of `directory` and no migrator holds
+ * the lock: a restart then has nothing to migrate. One query, without loading knex's migrator
+ * or any migration file; every other case (no database yet, a migration pending or unknown, the
+ * lock taken) is left to `migrateToLatest`, which acts on it or says what is wrong.
+ */
+export async function isSchemaCurrent(db: Database, directory: string): Promise<boolean> {
+  const files = (await readdir(directory)).filter((name) =>
+    migrationExtensions.includes(path.extname(name)),
+  );
+  let rows: Array<{ name: string; locked: number | null }>;
+  try {
+    const result = await db.raw<{ rows: typeof rows }>(
+      `SELECT name, (SELECT max(is_locked) FROM ${MIGRATION_LOCK_TABLE}) AS locked
+       FROM ${MIGRATIONS_TABLE}`,
+    );
+    rows = result.rows;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === missingDatabase || code === missingTable) return false;
+    throw error;
+  }
+  if (rows.some((row) => row.locked !== 0)) return false;
+  const applied = new Set(rows.map((row) => row.name));
+  return applied.size === files.length && files.every((name) => applied.has(name));
+}
 
 /**
  * knex refused to migrate because the lock is taken: the database answered, so this is not an

@@ -12,6 +12,7 @@ import {
   MIGRATION_LOCK_TABLE,
   ensureDatabaseExists,
   isMigrationLocked,
+  isSchemaCurrent,
   migrateToLatest,
 } from './db';
 import { isAccessRefused, isCertificateUntrusted, isTransientError } from './errors';
@@ -42,7 +43,10 @@ export async function prepareDatabase(
   readiness.waitFor(`PostgreSQL database ${database} and its migrations`);
   await retryForever(
     async () => {
+      // Before the pool's first connection, which would log a missing database as a failure.
       await ensureDatabaseExists(config.postgres, database);
+      // A restart finds its schema current: one query instead of the migrator's round trips.
+      if (await isSchemaCurrent(db, migrationsDirectory)) return;
       await migrateToLatest(db, migrationsDirectory);
     },
     (error, attempt, delayMs) => {

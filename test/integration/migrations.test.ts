@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   Database,
   createDatabase,
   ensureDatabaseExists,
+  isSchemaCurrent,
   migrateDown,
   migrateToLatest,
 } from '../../lib/db';
@@ -69,5 +72,44 @@ describe('migrations (real PostgreSQL)', function () {
       'sagas.total numeric(14,2)',
       'authorizations.amount numeric(14,2)',
     ]);
+  });
+
+  it('given a database, when its schema is checked before, during and after migrating, then only the fully migrated, unlocked one is current', async () => {
+    const { config } = await createNamespace('migrations_current');
+    const name = config.postgres.databases.shipping;
+    const source = path.resolve(__dirname, '../../migrations/shipping');
+    // A copy, so that a migration can be added to it without touching the project's own.
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'saga-migrations-'));
+    for (const file of readdirSync(source)) {
+      copyFileSync(path.join(source, file), path.join(directory, file));
+    }
+    const db = createDatabase(config.postgres, name);
+    try {
+      expect(await isSchemaCurrent(db, directory), 'no database yet').to.equal(false);
+      await ensureDatabaseExists(config.postgres, name);
+      expect(await isSchemaCurrent(db, directory), 'never migrated').to.equal(false);
+      await migrateToLatest(db, directory);
+      expect(await isSchemaCurrent(db, directory), 'migrated').to.equal(true);
+
+      await db.raw('UPDATE knex_migrations_lock SET is_locked = 1');
+      expect(await isSchemaCurrent(db, directory), 'lock held').to.equal(false);
+      await db.raw('UPDATE knex_migrations_lock SET is_locked = 0');
+
+      writeFileSync(
+        path.join(directory, '29991231000001_pending.ts'),
+        'export async function up(): Promise<void> {}\nexport async function down(): Promise<void> {}\n',
+      );
+      expect(await isSchemaCurrent(db, directory), 'a migration pending').to.equal(false);
+      await migrateToLatest(db, directory);
+      expect(await isSchemaCurrent(db, directory), 'migrated again').to.equal(true);
+
+      rmSync(path.join(directory, '29991231000001_pending.ts'));
+      expect(await isSchemaCurrent(db, directory), 'an applied migration unknown here').to.equal(
+        false,
+      );
+    } finally {
+      await db.destroy();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
