@@ -1,10 +1,10 @@
 /**
  * Serves a service's OpenAPI document at `/openapi.json` and the interactive reference at
  * `/docs`. The reference's scripts and styles come from the installed swagger-ui-dist package,
- * never a CDN, so it works on a machine without internet access.
+ * never a CDN, so it works on a machine without internet access. The reference is read by
+ * people, now and then: its module loads with the first visit, not with every start.
  */
 import { Router } from 'express';
-import swaggerUi from 'swagger-ui-express';
 
 const options = {
   customSiteTitle: 'order-saga-engine API reference',
@@ -23,6 +23,12 @@ export function docsRouter(document: object): Router {
     if (req.path.endsWith('/')) return next();
     res.redirect(301, '/docs/');
   });
-  router.use('/docs', swaggerUi.serveFiles(document, options), swaggerUi.setup(document, options));
+  let reference: Promise<Router> | undefined;
+  router.use('/docs', (req, res, next) => {
+    reference ??= import('swagger-ui-express').then(({ default: swaggerUi }) =>
+      Router().use(swaggerUi.serveFiles(document, options), swaggerUi.setup(document, options)),
+    );
+    reference.then((serve) => serve(req, res, next), next);
+  });
   return router;
 }
