@@ -46,6 +46,10 @@ import { isRegistered, registeredVersions } from '../sagas/order/versions';
 import { retentionLoop } from '../lib/retention';
 import { coordinatorRetention } from './retention-tasks';
 
+// Beside this entry point's directory in dist/ (the console's own build), wherever the code
+// that serves it was compiled to.
+const consoleDirectory = path.join(__dirname, '../console');
+
 interface Coordinator {
   relay: OutboxRelay;
   dispatcher: OutboxDispatcher;
@@ -193,7 +197,7 @@ void runService<Coordinator>({
       .use(orderRoutes({ db, intake, waiters, faultInjection: config.faultInjection }))
       .use(sagaCountRoutes({ db }))
       .use(sagaDetailRoutes({ db }))
-      .use(consoleRoutes({ workerPorts: config.ports }))
+      .use(consoleRoutes({ workerPorts: config.ports, directory: consoleDirectory }))
       .use(
         adminRoutes({
           db,

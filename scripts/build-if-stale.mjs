@@ -5,9 +5,11 @@
  * edit. Plain JavaScript on purpose: it runs before anything is compiled.
  *
  * A change is a source file or a directory (a file added, removed or renamed) under the build's
- * `include` folders, or a tsconfig file, with a modification time after the build stamp. The
- * console (console/, bundled by Vite into dist/console/) is checked the same way against its
- * own output.
+ * `include` folders, a tsconfig file or package-lock.json, with a modification time after the
+ * build stamp. After tsc, the services' entry points are bundled again
+ * (scripts/bundle-services.mjs): tsc writes over a bundle only when the entry point itself
+ * changed, and a bundle holds copies of every module and library it imports. The console
+ * (console/, bundled by Vite into dist/console/) is checked the same way against its own output.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
@@ -38,6 +40,8 @@ function sourcesChangedSince(builtAt) {
   const inputs = [
     project,
     path.join(root, 'tsconfig.json'),
+    // The bundles hold copies of the libraries: installing others must bundle them again.
+    path.join(root, 'package-lock.json'),
     ...include.map((p) => path.join(root, p)),
   ];
   return inputs.some((input) => {
@@ -61,10 +65,20 @@ function build() {
     stdio: 'inherit',
   });
   if (status !== 0) return status ?? 1;
+  const bundled = bundleServices();
+  if (bundled !== 0) return bundled;
   // A source touched without a change leaves tsc's state as it was: move the stamp past it.
   const now = new Date();
   utimesSync(stamp, now, now);
   return 0;
+}
+
+const bundler = path.join(root, 'scripts', 'bundle-services.mjs');
+
+function bundleServices() {
+  if (!existsSync(bundler)) return 0;
+  const { status } = spawnSync(process.execPath, [bundler], { cwd: root, stdio: 'inherit' });
+  return status ?? 1;
 }
 
 const consoleOutput = path.join(root, 'dist', 'console', 'index.html');

@@ -3,6 +3,7 @@
  * service's entry point. With tracing off it loads nothing from the SDK.
  */
 import { loadConfig } from '../config';
+import { enableSpans } from './spans';
 
 let stop: (() => Promise<void>) | undefined;
 
@@ -21,6 +22,9 @@ export function preloadTracing(service: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('./sdk') as typeof import('./sdk');
   stop = sdk.startTracing({ serviceName: telemetry.serviceName || `order-saga-${service}` });
+  // Here, not in the SDK module: a bundled service has its own copy of the spans module, and
+  // this is the one its code reads.
+  enableSpans();
 }
 
 /** Flushes and stops the SDK, if one was started; the last spans of a stopping service. */

@@ -11,7 +11,6 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { enableSpans } from './spans';
 
 export interface TracingSettings {
   serviceName: string;
@@ -31,6 +30,5 @@ export function startTracing(settings: TracingSettings): () => Promise<void> {
     ],
   });
   sdk.start();
-  enableSpans();
   return () => sdk.shutdown();
 }

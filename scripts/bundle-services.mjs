@@ -1,0 +1,106 @@
+/**
+ * Bundles each service's entry point, with the libraries it loads, into one file in place of
+ * tsc's output of it (`dist/coordinator/main.js`, `dist/workers/<worker>/main.js`), so that a
+ * restarted service reads one file instead of resolving and reading some nine hundred modules.
+ * Runs after tsc (`npm run build`, scripts/build-if-stale.mjs): every other module of dist/
+ * stays as tsc wrote it, for the scripts, the migrations and the tests.
+ *
+ * Left out of the bundles, and loaded from node_modules as before:
+ * - express and pg: tracing patches them as they are required, which it cannot do to a copy
+ *   inside a bundle;
+ * - the tracing SDK (lib/telemetry/sdk), required only when tracing is on, and
+ *   @opentelemetry/api: the tracer the SDK registers must reach the spans through one copy of
+ *   the API (a second copy keeps a stand-in tracer that never learns of it);
+ * - swagger-ui-express, loaded at the first visit of /docs, whose assets are found beside it;
+ * - the drivers of the databases knex supports and this project does not use, whose dialects
+ *   are left out too.
+ * Plain JavaScript on purpose, like build-if-stale.mjs: it runs before anything is compiled.
+ */
+import { build } from 'esbuild';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The sources of the entry points that scripts/service-entry-points.ts names in dist/. */
+export const serviceSources = [
+  'coordinator/main.ts',
+  'workers/payment/main.ts',
+  'workers/inventory/main.ts',
+  'workers/shipping/main.ts',
+];
+
+const external = [
+  '@opentelemetry/api',
+  'express',
+  'pg',
+  'pg-native',
+  'pg-query-stream',
+  'swagger-ui-express',
+];
+
+const unusedDialects =
+  /^\.\/(better-sqlite3|cockroachdb|mssql|mysql|mariadb|mysql2|oracle|oracledb|pgnative|redshift|sqlite3)$/;
+
+/** knex picks its dialect by name at run time; only PostgreSQL's is ever picked here. */
+const postgresOnly = {
+  name: 'postgres-only',
+  setup(bundler) {
+    bundler.onResolve({ filter: unusedDialects }, ({ path: request, importer }) =>
+      importer.endsWith(path.join('knex', 'lib', 'dialects', 'index.js'))
+        ? { path: request, namespace: 'unused-dialect' }
+        : undefined,
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'unused-dialect' }, ({ path: request }) => ({
+      contents: `throw new Error('the ${request.slice(2)} dialect of knex is not bundled');`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The SDK stays tsc's module in dist/lib/telemetry: required from the bundle by its path. */
+function tracingSdkBeside(outfile) {
+  const sdk = path.join(root, 'dist', 'lib', 'telemetry', 'sdk.js');
+  const fromBundle = path.relative(path.dirname(outfile), sdk).split(path.sep).join('/');
+  return {
+    name: 'tracing-sdk-beside',
+    setup(bundler) {
+      bundler.onResolve({ filter: /^\.\/sdk$/ }, ({ importer }) =>
+        importer.endsWith(path.join('lib', 'telemetry', 'preload.ts'))
+          ? { path: fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`, external: true }
+          : undefined,
+      );
+    },
+  };
+}
+
+export async function bundleServices() {
+  await Promise.all(
+    serviceSources.map((source) => {
+      const outfile = path.join(root, 'dist', source.replace(/\.ts$/, '.js'));
+      return build({
+        absWorkingDir: root,
+        entryPoints: [source],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        tsconfig: path.join(root, 'tsconfig.json'),
+        external,
+        plugins: [postgresOnly, tracingSdkBeside(outfile)],
+        // Stack traces and coverage lead back to the TypeScript sources.
+        sourcemap: 'linked',
+        logLevel: 'warning',
+      });
+    }),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  bundleServices().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
