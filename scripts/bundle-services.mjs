@@ -5,9 +5,11 @@
  * Runs after tsc (`npm run build`, scripts/build-if-stale.mjs): every other module of dist/
  * stays as tsc wrote it, for the scripts, the migrations and the tests.
  *
+ * express and pg are bundled too, but tracing patches them as they are required from
+ * node_modules, which it cannot do to a copy inside a bundle: when tracing is on, the bundle
+ * requires them from node_modules instead of using its own copies.
+ *
  * Left out of the bundles, and loaded from node_modules as before:
- * - express and pg: tracing patches them as they are required, which it cannot do to a copy
- *   inside a bundle;
  * - the tracing SDK (lib/telemetry/sdk), required only when tracing is on, and
  *   @opentelemetry/api: the tracer the SDK registers must reach the spans through one copy of
  *   the API (a second copy keeps a stand-in tracer that never learns of it);
@@ -31,14 +33,7 @@ export const serviceSources = [
   'workers/shipping/main.ts',
 ];
 
-const external = [
-  '@opentelemetry/api',
-  'express',
-  'pg',
-  'pg-native',
-  'pg-query-stream',
-  'swagger-ui-express',
-];
+const external = ['@opentelemetry/api', 'pg-native', 'pg-query-stream', 'swagger-ui-express'];
 
 const unusedDialects =
   /^\.\/(better-sqlite3|cockroachdb|mssql|mysql|mariadb|mysql2|oracle|oracledb|pgnative|redshift|sqlite3)$/;
@@ -54,6 +49,42 @@ const postgresOnly = {
     );
     bundler.onLoad({ filter: /.*/, namespace: 'unused-dialect' }, ({ path: request }) => ({
       contents: `throw new Error('the ${request.slice(2)} dialect of knex is not bundled');`,
+      loader: 'js',
+    }));
+  },
+};
+
+const traced = /^(express|pg)$/;
+const spansModule = path.join(root, 'lib', 'telemetry', 'spans.ts');
+
+/**
+ * Each import of a library tracing patches leads to a stand-in that picks, once tracing has
+ * started or not (lib/telemetry/preload.ts runs first), the copy in node_modules or the
+ * bundled one.
+ */
+const tracedFromNodeModulesWhenTracing = {
+  name: 'traced-from-node-modules-when-tracing',
+  setup(bundler) {
+    bundler.onResolve({ filter: traced }, ({ path: name, namespace, pluginData }) => {
+      if (pluginData?.bundled) return undefined;
+      if (namespace === 'traced') return { path: name, external: true };
+      return { path: name, namespace: 'traced' };
+    });
+    bundler.onResolve({ filter: /^bundled:/ }, async ({ path: request }) => {
+      const name = request.slice('bundled:'.length);
+      const found = await bundler.resolve(name, {
+        kind: 'require-call',
+        resolveDir: root,
+        pluginData: { bundled: true },
+      });
+      return found.errors.length > 0 ? { errors: found.errors } : { path: found.path };
+    });
+    bundler.onLoad({ filter: /.*/, namespace: 'traced' }, ({ path: name }) => ({
+      contents: [
+        `const { spansEnabled } = require(${JSON.stringify(spansModule)});`,
+        `module.exports = spansEnabled() ? require("${name}") : require("bundled:${name}");`,
+      ].join('\n'),
+      resolveDir: root,
       loader: 'js',
     }));
   },
@@ -89,7 +120,7 @@ export async function bundleServices() {
         target: 'node20',
         tsconfig: path.join(root, 'tsconfig.json'),
         external,
-        plugins: [postgresOnly, tracingSdkBeside(outfile)],
+        plugins: [postgresOnly, tracedFromNodeModulesWhenTracing, tracingSdkBeside(outfile)],
         // Stack traces and coverage lead back to the TypeScript sources.
         sourcemap: 'linked',
         logLevel: 'warning',

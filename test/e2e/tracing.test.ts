@@ -108,6 +108,18 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
     expect(providerCall, names(spans)).to.not.equal(undefined);
     expect(parentOf(providerCall!)!.name).to.equal('process payment.authorize');
 
+    // express and pg are patched as they load: a service that bundles them must load them
+    // from node_modules when tracing is on, or their spans are missing.
+    const coordinatorSpans = receiver.spans.filter((s) => s.service === services.coordinator);
+    expect(
+      coordinatorSpans.some((s) => s.attributes['express.type'] !== undefined),
+      'express spans',
+    ).to.equal(true);
+    expect(
+      coordinatorSpans.some((s) => s.attributes['db.system.name'] === 'postgresql'),
+      'pg spans',
+    ).to.equal(true);
+
     const lines = logLines(system, 'coordinator').filter((l) => l.order_id === orderId);
     expect(lines.length).to.be.greaterThan(0);
     expect(lines.map((l) => l.trace_id)).to.deep.equal(lines.map(() => traceId));
