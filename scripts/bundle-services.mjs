@@ -19,6 +19,7 @@
  * Plain JavaScript on purpose, like build-if-stale.mjs: it runs before anything is compiled.
  */
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,21 @@ const postgresOnly = {
     );
     bundler.onLoad({ filter: /.*/, namespace: 'unused-dialect' }, ({ path: request }) => ({
       contents: `throw new Error('the ${request.slice(2)} dialect of knex is not bundled');`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * pg asks whether it runs on Cloudflare Workers by constructing a fetch Response, which on
+ * Node 20 loads Node's whole fetch implementation (undici) at every start, for a service that
+ * never fetches. In the bundle, which runs on Node only, that module sees no Response global.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup(bundler) {
+    bundler.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async ({ path: file }) => ({
+      contents: `var Response;\n${await readFile(file, 'utf8')}`,
       loader: 'js',
     }));
   },
@@ -120,7 +136,12 @@ export async function bundleServices() {
         target: 'node20',
         tsconfig: path.join(root, 'tsconfig.json'),
         external,
-        plugins: [postgresOnly, tracedFromNodeModulesWhenTracing, tracingSdkBeside(outfile)],
+        plugins: [
+          postgresOnly,
+          pgOnNode,
+          tracedFromNodeModulesWhenTracing,
+          tracingSdkBeside(outfile),
+        ],
         // Stack traces and coverage lead back to the TypeScript sources.
         sourcemap: 'linked',
         logLevel: 'warning',
