@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serviceEntryPoints } from '../../scripts/service-entry-points';
 
@@ -8,25 +8,39 @@ const dist = path.resolve(__dirname, '../../dist');
 /** The modules a compiled file loads at run time, by the specifier it gives. */
 function requiredModules(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]!);
+  return [...text.matchAll(/\brequire\((?:"|')([^"']+)(?:"|')\)/g)].map((match) => match[1]!);
+}
+
+/** A path from a file in dist/ to another, as a require gives it. */
+function relativeTo(file: string, target: string): string {
+  return path.relative(path.dirname(file), path.join(dist, target)).split(path.sep).join('/');
 }
 
 describe('service bundles (what npm run build leaves in dist/)', () => {
   for (const [service, entryPoint] of Object.entries(serviceEntryPoints)) {
-    const file = path.join(dist, entryPoint);
+    const entry = path.join(dist, entryPoint);
+    const bundle = entry.replace(/\.js$/, '.bundle.js');
 
-    it(`given the ${service} entry point, when its requires are read, then it loads none of the project's modules but the tracing SDK`, () => {
-      const relative = requiredModules(file).filter((specifier) => specifier.startsWith('.'));
-      const sdk = path.relative(path.dirname(file), path.join(dist, 'lib/telemetry/sdk.js'));
-      expect(relative).to.deep.equal([sdk.split(path.sep).join('/')]);
+    it(`given the ${service} entry point, when it is read, then it only runs the bundle beside it through the code cache`, () => {
+      expect(requiredModules(entry)).to.deep.equal([
+        relativeTo(entry, 'lib/code-cache.js'),
+        'node:path',
+      ]);
+      expect(readFileSync(entry, 'utf8')).to.include("'main.bundle.js'");
+      expect(existsSync(bundle)).to.equal(true);
     });
 
-    it(`given the ${service} entry point, when its requires are read, then express, pg and the OpenTelemetry API come from node_modules, where tracing reaches them`, () => {
-      expect(requiredModules(file)).to.include.members(['express', 'pg', '@opentelemetry/api']);
+    it(`given the ${service} bundle, when its requires are read, then it loads none of the project's modules but the tracing SDK`, () => {
+      const relative = requiredModules(bundle).filter((specifier) => specifier.startsWith('.'));
+      expect(relative).to.deep.equal([relativeTo(bundle, 'lib/telemetry/sdk.js')]);
     });
 
-    it(`given the ${service} entry point, when its source map is read, then it leads to the TypeScript sources`, () => {
-      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+    it(`given the ${service} bundle, when its requires are read, then express, pg and the OpenTelemetry API can come from node_modules, where tracing reaches them`, () => {
+      expect(requiredModules(bundle)).to.include.members(['express', 'pg', '@opentelemetry/api']);
+    });
+
+    it(`given the ${service} bundle, when its source map is read, then it leads to the TypeScript sources`, () => {
+      const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
       // Files on disk only: the stand-ins for knex's unused dialects are not.
       const own = map.sources.filter(
         (source) => source.startsWith('../') && !source.includes('node_modules'),
