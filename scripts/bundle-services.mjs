@@ -12,9 +12,8 @@
  * requires them from node_modules instead of using its own copies.
  *
  * Left out of the bundles, and loaded from node_modules as before:
- * - the tracing SDK (lib/telemetry/sdk), required only when tracing is on, and
- *   @opentelemetry/api: the tracer the SDK registers must reach the spans through one copy of
- *   the API (a second copy keeps a stand-in tracer that never learns of it);
+ * - the tracing SDK (lib/telemetry/sdk), required only when tracing is on (its copy of
+ *   @opentelemetry/api and the bundle's share the tracer the SDK registers);
  * - swagger-ui-express, loaded at the first visit of /docs, whose assets are found beside it;
  * - the drivers of the databases knex supports and this project does not use, whose dialects
  *   are left out too.
@@ -36,7 +35,7 @@ export const serviceSources = [
   'workers/shipping/main.ts',
 ];
 
-const external = ['@opentelemetry/api', 'pg-native', 'pg-query-stream', 'swagger-ui-express'];
+const external = ['pg-native', 'pg-query-stream', 'swagger-ui-express'];
 
 const unusedDialects =
   /^\.\/(better-sqlite3|cockroachdb|mssql|mysql|mariadb|mysql2|oracle|oracledb|pgnative|redshift|sqlite3)$/;

@@ -13,6 +13,7 @@ import {
   SpanKind,
   SpanStatusCode,
   TraceFlags,
+  Tracer,
   context,
   trace,
 } from '@opentelemetry/api';
@@ -21,16 +22,21 @@ import { randomUUID } from 'node:crypto';
 export { SpanKind } from '@opentelemetry/api';
 export type { Span } from '@opentelemetry/api';
 
-const tracer = trace.getTracer('order-saga-engine');
-let enabled = false;
+/**
+ * The tracer once an SDK has started, undefined while tracing is off. Asked of the API only
+ * then, so that it is the SDK's tracer even when this module and the SDK load two copies of the
+ * API (a service bundle has its own): a tracer asked for before the SDK registered stays a
+ * stand-in of its own copy.
+ */
+let tracer: Tracer | undefined;
 
 /** Called once by the module that started an SDK; until then every helper is a no-op. */
 export function enableSpans(on = true): void {
-  enabled = on;
+  tracer = on ? trace.getTracer('order-saga-engine') : undefined;
 }
 
 export function spansEnabled(): boolean {
-  return enabled;
+  return tracer !== undefined;
 }
 
 /** The saga id as a W3C trace id: both are 128 bits. */
@@ -66,7 +72,8 @@ export function startSpan(
   attributes: Attributes = {},
   linkActive = false,
 ): Span | undefined {
-  if (!enabled) return undefined;
+  const current = tracer;
+  if (!current) return undefined;
   const match = traceparent ? traceparentPattern.exec(traceparent) : null;
   const parent = match
     ? trace.setSpanContext(ROOT_CONTEXT, {
@@ -81,7 +88,7 @@ export function startSpan(
     match && active && active.traceId !== match[1] && trace.isSpanContextValid(active)
       ? [{ context: active }]
       : undefined;
-  return tracer.startSpan(name, { kind, attributes, links }, parent);
+  return current.startSpan(name, { kind, attributes, links }, parent);
 }
 
 /** A child of the span active now (e.g. an HTTP request's), or undefined when off. */
@@ -90,8 +97,7 @@ export function startChildSpan(
   kind: SpanKind,
   attributes: Attributes = {},
 ): Span | undefined {
-  if (!enabled) return undefined;
-  return tracer.startSpan(name, { kind, attributes });
+  return tracer?.startSpan(name, { kind, attributes });
 }
 
 /** The traceparent that makes a message's consumer a child of `span`. */
@@ -124,7 +130,7 @@ export function endSpan(span: Span | undefined, error?: unknown): void {
 export function requestTrace(
   carriedTraceparent: boolean,
 ): { sagaId: string; traceparent: string } | undefined {
-  if (!enabled || carriedTraceparent) return undefined;
+  if (!tracer || carriedTraceparent) return undefined;
   const span = trace.getActiveSpan();
   if (!span || !span.isRecording()) return undefined;
   return { sagaId: sagaIdOfTrace(span.spanContext().traceId), traceparent: traceparentOf(span) };
