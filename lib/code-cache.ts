@@ -1,9 +1,10 @@
 /**
  * Runs a service's bundle (scripts/bundle-services.mjs) with a V8 code cache, so that a
- * restarted service does not parse and compile again the code its previous start compiled: a
- * fifth of what a start costs. The first start, or the first after a rebuild or a Node upgrade,
- * compiles as usual and leaves the cache a few seconds later, once the code of the start itself
- * has been compiled. Node 22 has this built in (module.enableCompileCache); Node 20 does not.
+ * restarted service does not parse and compile again the code its previous start compiled:
+ * about a quarter of what a start costs. The first start, or the first after a rebuild or a
+ * Node upgrade, compiles as usual and leaves the cache a few seconds later, once the code of
+ * the start itself has been compiled. Node 22 has this built in (module.enableCompileCache);
+ * Node 20 does not.
  *
  * The cache lives in a directory of the temporary directory that only this user may read or
  * write, since code cached there runs as the service. Anything wrong with it (not writable,
