@@ -4,9 +4,9 @@
  * dropped by the root hook after a run that passed, and kept after one that failed.
  */
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { Client } from 'pg';
 import { Config, loadConfig } from '../../lib/config';
+import { freePorts } from './ports';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
@@ -149,20 +149,4 @@ export async function management(method: string, path: string, body?: unknown): 
   }
   const text = await response.text();
   return text ? (JSON.parse(text) as unknown) : undefined;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const server = net.createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

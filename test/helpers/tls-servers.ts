@@ -13,10 +13,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TestCertificates } from './certificates';
+import { freePort } from './ports';
 
 export interface TlsServer {
   readonly port: number;
@@ -25,15 +25,6 @@ export interface TlsServer {
 
 const postgresBin = '/usr/lib/postgresql/15/bin';
 const rabbitmqBin = '/usr/lib/rabbitmq/bin';
-
-/** A port nothing listens on now (the kernel's pick). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function runAs(user: string, command: string, timeoutMs: number): string {
   return execFileSync('su', [user, '-s', '/bin/sh', '-c', command], {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Database, createDatabase } from '../../lib/db';
 import { isTransientError } from '../../lib/errors';
 import { BrokerConnection } from '../../lib/messaging/connection';
@@ -11,6 +10,7 @@ import { TimeoutSweeper, TimeoutSweeperOptions } from '../../coordinator/timeout
 import { TcpForwarder } from '../chaos/servers/tcp-forwarder';
 import { connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
+import { freePort } from '../helpers/ports';
 
 const GRACE_MS = 1_000;
 
@@ -92,7 +92,7 @@ describe('timeout sweeper across a database outage (real PostgreSQL and RabbitMQ
     // Arrange
     const sagaId = await sagaWithPastDeadline();
     const sweeper = sweeperWith();
-    forwarder.retarget(await closedPort());
+    forwarder.retarget(await freePort());
     const duringOutage = await sweeper.runOnce().then(
       () => undefined,
       (error: unknown) => error,
@@ -130,12 +130,3 @@ describe('timeout sweeper across a database outage (real PostgreSQL and RabbitMQ
     expect(await deadlineEventsOf(sagaId)).to.equal(1);
   });
 });
-
-/** A port of 127.0.0.1 nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

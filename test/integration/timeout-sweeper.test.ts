@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
-import net from 'node:net';
 import { Config } from '../../lib/config';
 import { BrokerConnection, connectBroker, connectionName } from '../../lib/messaging/connection';
 import { brokerQueueProbe } from '../../lib/messaging/queue-probe';
@@ -12,6 +11,7 @@ import { TimeoutSweeper } from '../../coordinator/timeout-sweeper';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
 import { waitFor } from '../helpers/wait';
+import { freePort } from '../helpers/ports';
 
 const STUCK_TIMEOUT_SECONDS = 60;
 
@@ -260,7 +260,7 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
     await expireDeadline(sagaId);
     const before = await sagaRow(sagaId);
     const nowhere = connectBroker(
-      { ...config.rabbitmq, nodes: [{ host: '127.0.0.1', port: await closedPort() }] },
+      { ...config.rabbitmq, nodes: [{ host: '127.0.0.1', port: await freePort() }] },
       {
         onConnect: () => undefined,
         onDisconnect: () => undefined,
@@ -331,12 +331,3 @@ const quietEvents = {
   onDisconnect: () => undefined,
   onConnectFailed: () => undefined,
 };
-
-/** A port nothing listens on: connecting to it is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -18,7 +18,8 @@ import { topologyFor } from '../../lib/service';
 import { TestCertificates, makeCertificates } from '../helpers/certificates';
 import { RunningProcess, projectRoot, runNode } from '../helpers/processes';
 import { serviceEntryPoints } from '../helpers/system';
-import { TlsServer, freePort, startTlsPostgres, startTlsRabbitmq } from '../helpers/tls-servers';
+import { freePort } from '../helpers/ports';
+import { TlsServer, startTlsPostgres, startTlsRabbitmq } from '../helpers/tls-servers';
 import { waitFor } from '../helpers/wait';
 
 /** What a PostgreSQL connection attempt ended with: its error's code and message, or none. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import net from 'node:net';
 import nock from 'nock';
 import { runCli } from '../../scripts/admin/cli';
 import { CliEnv, CliIo } from '../../scripts/admin/io';
+import { freePort } from '../helpers/ports';
 
 /**
  * The admin CLI run as `npm run admin` runs it, against a coordinator faked with nock: each
@@ -1008,7 +1008,7 @@ describe('admin CLI', () => {
 
     it('given no coordinator listening, when run, then it names the address and the cause', async () => {
       // Arrange
-      const url = `http://127.0.0.1:${await closedPort()}`;
+      const url = `http://127.0.0.1:${await freePort()}`;
       nock.enableNetConnect('127.0.0.1');
 
       // Act
@@ -1023,12 +1023,3 @@ describe('admin CLI', () => {
     });
   });
 });
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -7,13 +7,13 @@
  */
 import { execFile } from 'node:child_process';
 import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from '../../helpers/wait';
 import { OwnServers } from './own-servers';
 import { TcpForwarder } from './tcp-forwarder';
+import { freePorts } from '../../helpers/ports';
 
 const binaries = process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
 const serverUser = 'postgres';
@@ -236,20 +236,4 @@ async function userIds(user: string): Promise<{ uid: number; gid: number }> {
       ),
     );
   return { uid: await id('-u'), gid: await id('-g') };
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const server = net.createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

@@ -20,6 +20,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OwnServers } from './own-servers';
+import { freePorts } from '../../helpers/ports';
 
 const RABBITMQ_USER = 'rabbitmq';
 const RABBITMQ_HOME = '/var/lib/rabbitmq';
@@ -70,23 +71,6 @@ function asRabbitmq(
       },
     );
   });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 /** Whether something accepts TCP connections on the port (bounded by a 1 s timeout). */
