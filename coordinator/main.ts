@@ -266,10 +266,9 @@ void runService<Coordinator>({
       stuckTimeoutSeconds: config.stuckTimeoutSeconds,
       onError: (error) => logger.warn('timeout sweep failed', describeError(error)),
       heldSteps: () => breakers.heldSteps(),
-      reconnectGraceMs: config.stepTimeoutSeconds * 1000,
-      // After a database outage the replies that piled up are applied before any step times out.
+      // After an outage the replies that piled up are applied before any step times out.
       repliesHeldBack: () => replies.heldBack || deadLetters.heldBack,
-      recoveryGraceMs: config.stepTimeoutSeconds * 1000,
+      outageGraceMs: config.stepTimeoutSeconds * 1000,
     });
     sweeper.start();
     faultRules.start();

@@ -10,18 +10,16 @@
  * for, not re-sent. That fact is decided on by the saga, not here.
  *
  * A deadline measures how long a worker takes to answer, so time in which the coordinator could
- * not read answers must not count: while the database is unreachable (a sweep fails, or the
- * reply consumer holds replies it cannot apply) no deadline fires, and once it is back the
- * replies that piled up get a grace period to be applied first. Without it, every step whose
- * deadline fell in the outage timed out at the first sweep, spending an attempt on a command
- * that had been answered, and a few outages in a row left sagas STUCK.
- *
- * Likewise, while the broker cannot be reached, no step deadline is judged: a missing reply then says
- * nothing about the worker (the command or its reply waits in an outbox until the broker is
- * back), and a re-send could not leave either. Nor just after it is back: the outboxes' backlog
- * is still on its way, and a command not relayed yet looks like one a worker took and dropped.
- * Counting those timeouts turned a broker restart under load into STUCK sagas; deadlines are
- * judged, with the queue's facts, once the broker has been reachable for the reconnect grace.
+ * not read answers must not count, nor the grace after it (`outageGraceMs`, one step timeout):
+ * - while the database is unreachable (a sweep fails, or the reply consumer holds replies it
+ *   cannot apply) nothing fires, and once it is back the replies that piled up are applied
+ *   first. Without it, every step whose deadline fell in the outage timed out at the first
+ *   sweep, spending an attempt on a command that had been answered;
+ * - while the broker cannot be reached, no step deadline is judged: a missing reply then says
+ *   nothing about the worker (the command or its reply waits in an outbox), and a re-send could
+ *   not leave either. Just after it is back, the outboxes' backlog is still on its way, and a
+ *   command not relayed yet looks like one a worker took and dropped.
+ * Counting those timeouts turned a restart of either server under load into STUCK sagas.
  */
 import { Database } from '../lib/db';
 import { isTransientError } from '../lib/errors';
@@ -36,12 +34,10 @@ export interface TimeoutSweeperOptions {
   onError?: (error: unknown) => void;
   /** Steps paused by their circuit breaker: waiting on them burns no attempt. */
   heldSteps?: () => string[];
-  /** How long the broker must have been reachable before a step deadline is judged. */
-  reconnectGraceMs?: number;
   /** True while replies are held back by a database failure (a consumer retrying a batch). */
   repliesHeldBack?: () => boolean;
-  /** How long deadlines still wait once the database answers again (e.g. one step timeout). */
-  recoveryGraceMs?: number;
+  /** How long deadlines still wait once the database or the broker answers again. */
+  outageGraceMs?: number;
 }
 
 export class TimeoutSweeper {
@@ -86,7 +82,7 @@ export class TimeoutSweeper {
   private recovering(): boolean {
     if (this.options.repliesHeldBack?.()) this.lastOutageAt = Date.now();
     if (this.lastOutageAt === undefined) return false;
-    return Date.now() - this.lastOutageAt < (this.options.recoveryGraceMs ?? 0);
+    return Date.now() - this.lastOutageAt < (this.options.outageGraceMs ?? 0);
   }
 
   private async sweep(): Promise<number> {
@@ -127,7 +123,7 @@ export class TimeoutSweeper {
 
   private brokerSettled(): boolean {
     const reachableForMs = this.probe.reachableForMs();
-    return reachableForMs > 0 && reachableForMs >= (this.options.reconnectGraceMs ?? 0);
+    return reachableForMs > 0 && reachableForMs >= (this.options.outageGraceMs ?? 0);
   }
 
   /** Step deadlines that have passed, oldest first; a step held by its breaker has none. */

@@ -58,7 +58,7 @@ describe('timeout sweeper across a database outage (real PostgreSQL and RabbitMQ
       {
         intervalMs: 60_000,
         stuckTimeoutSeconds: 3_600,
-        recoveryGraceMs: GRACE_MS,
+        outageGraceMs: GRACE_MS,
         ...options,
       },
     );

@@ -302,7 +302,7 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
     const withGrace = new TimeoutSweeper(db, runner, probe, {
       intervalMs: 60_000,
       stuckTimeoutSeconds: STUCK_TIMEOUT_SECONDS,
-      reconnectGraceMs: 1_000,
+      outageGraceMs: 1_000,
     });
 
     try {
