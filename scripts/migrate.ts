@@ -7,10 +7,11 @@
  * unreachable server.
  */
 import path from 'node:path';
-import { Config, ConfigError, loadConfig } from '../lib/config';
+import { Config, loadConfig } from '../lib/config';
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from '../lib/db';
 import { isAccessRefused, isCertificateUntrusted } from '../lib/errors';
 import { exitCodes } from '../lib/exit-codes';
+import { loadedOrReported } from './script-config';
 
 type DatabaseRole = keyof Config['postgres']['databases'];
 
@@ -42,14 +43,8 @@ function messageOf(error: unknown): string {
 }
 
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`invalid configuration: ${error.problems.join('; ')}`);
-    return exitCodes.configuration;
-  }
+  const config = loadedOrReported(() => loadConfig());
+  if (!config) return exitCodes.configuration;
   for (const role of roles) {
     try {
       console.log(await migrate(config, role));

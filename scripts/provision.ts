@@ -4,12 +4,13 @@
  * POSTGRES_USER and RABBITMQ_USER. Idempotent: run it again to change passwords. Prints one
  * line per account, never a password.
  */
-import { ConfigError, loadAccountSecrets, loadConfig, serviceAccounts } from '../lib/config';
+import { loadAccountSecrets, loadConfig, serviceAccounts } from '../lib/config';
 import { exitCodes } from '../lib/exit-codes';
 import { topologyFor } from '../lib/service';
 import { permissionsOf } from '../lib/messaging/topology';
 import { provisionDatabaseAccount } from '../lib/provision/postgres';
 import { provisionBrokerAccount } from '../lib/provision/rabbitmq';
+import { loadedOrReported } from './script-config';
 
 const databaseOf = {
   coordinator: 'orders',
@@ -19,16 +20,9 @@ const databaseOf = {
 } as const;
 
 async function main(): Promise<number> {
-  let config;
-  let secrets;
-  try {
-    config = loadConfig();
-    secrets = loadAccountSecrets();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`invalid configuration: ${error.problems.join('; ')}`);
-    return exitCodes.configuration;
-  }
+  const loaded = loadedOrReported(() => ({ config: loadConfig(), secrets: loadAccountSecrets() }));
+  if (!loaded) return exitCodes.configuration;
+  const { config, secrets } = loaded;
   const topology = topologyFor(config);
   for (const { service, postgresPassword, rabbitmqPassword } of secrets) {
     const account = serviceAccounts[service];

@@ -4,20 +4,15 @@
  * all of them (and registers SAGA_VERSION), 1 when any would be stranded, 78 on a bad
  * configuration. `--json` prints the report as JSON instead of a table.
  */
-import { Config, ConfigError, loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/config';
 import { createDatabase } from '../lib/db';
 import { exitCodes } from '../lib/exit-codes';
 import { checkInFlight, inFlightSagas, renderReport } from '../coordinator/saga-check';
+import { loadedOrReported } from './script-config';
 
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`invalid configuration: ${error.problems.join('; ')}`);
-    return exitCodes.configuration;
-  }
+  const config = loadedOrReported(() => loadConfig());
+  if (!config) return exitCodes.configuration;
   const db = createDatabase(config.postgres, config.postgres.databases.orders);
   try {
     const report = checkInFlight(await inFlightSagas(db), config.sagaVersion);

@@ -2,22 +2,13 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
+import { problemsOf } from '../helpers/config-problems';
 
 function secretFile(content: string): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'saga-secret-')), 'secret');
   writeFileSync(file, content, { mode: 0o600 });
   return file;
-}
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('loadConfig accepted the environment');
 }
 
 describe('config — secrets and accounts', () => {

@@ -1,16 +1,7 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
+import { problemsOf } from '../helpers/config-problems';
 import { longestRetryDelayMs } from '../../lib/retry-schedule';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('config timings', () => {
   it('given the defaults (5 s delay, 3 retries, 30 s step timeout), when loaded, then they are coherent: the longest retry wait is 24 s', () => {

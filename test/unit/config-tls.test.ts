@@ -1,20 +1,11 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
+import { problemsOf } from '../helpers/config-problems';
 import { pgClientConfig, pgSslOption } from '../../lib/db';
 import { brokerAddress, brokerTlsOptions, brokerUrls } from '../../lib/messaging/connection';
 import { TestCertificates, makeCertificates } from '../helpers/certificates';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
 
 describe('config — TLS to PostgreSQL and RabbitMQ', () => {
   let certificates: TestCertificates;
