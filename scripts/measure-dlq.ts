@@ -15,6 +15,8 @@ import { loadConfig } from '../lib/config';
 import { pgClientConfig } from '../lib/db';
 import { brokerTlsOptions, brokerUrls } from '../lib/messaging/connection';
 import { exchanges, queues } from '../lib/messaging/topology';
+import { serviceNodeFlags } from '../lib/node-flags';
+import { serviceEntryPoints } from './service-entry-points';
 
 const count = Number(process.argv[2] ?? 100_000);
 const config = loadConfig();
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
   });
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', path.join(__dirname, '../coordinator/main.js')],
+    [...serviceNodeFlags, path.join(__dirname, '..', serviceEntryPoints.coordinator)],
     {
       env: {
         ...process.env,

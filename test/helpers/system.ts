@@ -7,17 +7,20 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { serviceNodeFlags } from '../../lib/node-flags';
+import {
+  ServiceName,
+  serviceNames as names,
+  serviceEntryPoints as builtEntryPoints,
+} from '../../scripts/service-entry-points';
 import { Namespace } from './namespace';
 import { waitFor } from './wait';
 
-export const serviceEntryPoints = {
-  coordinator: 'dist/coordinator/main.js',
-  payment: 'dist/workers/payment/main.js',
-  inventory: 'dist/workers/inventory/main.js',
-  shipping: 'dist/workers/shipping/main.js',
-} as const;
-export type ServiceName = keyof typeof serviceEntryPoints;
-const names = Object.keys(serviceEntryPoints) as ServiceName[];
+export type { ServiceName };
+
+/** Each service's entry point, relative to the project root. */
+export const serviceEntryPoints = Object.fromEntries(
+  names.map((name) => [name, path.join('dist', builtEntryPoints[name])]),
+) as Record<ServiceName, string>;
 
 /** The project root, whether this file runs from its source or from `dist/`. */
 function projectRoot(): string {
