@@ -4,7 +4,7 @@ import './tracing';
 import path from 'node:path';
 import { Router } from 'express';
 import { Client } from 'pg';
-import { pgClientConfig } from '../lib/db';
+import { ownBackendPids, pgClientConfig } from '../lib/db';
 import { describeError } from '../lib/logger';
 import type { ConsumeMessage } from 'amqplib';
 import { batchSizeHistogram, gaugeOf, unauthorizedMessagesCounter } from '../lib/metrics';
@@ -117,6 +117,7 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const waiters: OrderWaiters = new OrderWaiters({
     listen: () => new Client(pgClientConfig(config.postgres, config.postgres.databases.orders)),
     onListenError: (error) => logger.warn('order notifications unavailable', describeError(error)),
+    isOwnBackend: (processId) => ownBackendPids(db).has(processId),
   });
   gaugeOf(registry, 'order_saga_waiting_clients', 'Clients waiting for an order to settle', () =>
     Number(waiters.size),
@@ -132,9 +133,9 @@ function build({ config, logger, db, broker, registry }: ServiceContext): Coordi
   const cache = new SagaCache();
   const runner = new SagaRunner(
     db,
-    ({ outbox, settledOrderIds, changedOrderIds }) => {
+    ({ outbox, settledOrderIds, settledOrders, changedOrderIds }) => {
       dispatcher.dispatch(outbox);
-      waiters.settled(settledOrderIds);
+      waiters.settled(settledOrderIds, settledOrders);
       waiters.changed(changedOrderIds);
     },
     config.stepTimeoutSeconds * 1000,

@@ -8,17 +8,23 @@
 import type { Client, Notification } from 'pg';
 import { backoffDelayMs, sleep } from '../lib/backoff';
 import { SETTLED_CHANNEL } from './repositories/saga-writes';
+import type { OrderRow } from './repositories/orders';
 
 export type WaitEnd = 'settled' | 'changed' | 'timeout' | 'aborted' | 'released';
 
 /** One client's wait: how it ended, and a way to give it up early (e.g. the answer is known). */
 export interface Wait {
   ended: Promise<WaitEnd>;
+  /**
+   * The order as the transition that settled it committed it, when this coordinator committed
+   * it: the answer needs no read. Undefined for every other way a wait ends.
+   */
+  readonly settledAs: OrderRow | undefined;
   release(): void;
 }
 
 interface Waiter {
-  wake: (end: WaitEnd) => void;
+  wake: (end: WaitEnd, order?: OrderRow) => void;
 }
 
 /** Waiters by order id: one map entry and one timer each, released on every way out. */
@@ -37,6 +43,7 @@ class WaiterSet {
 
   add(orderId: string, timeoutMs: number, signal?: AbortSignal): Wait {
     let release: () => void = () => undefined;
+    let settledAs: OrderRow | undefined;
     const ended = new Promise<WaitEnd>((resolve) => {
       if (signal?.aborted) return resolve('aborted');
       const set = this.byOrder.get(orderId) ?? new Set<Waiter>();
@@ -44,7 +51,8 @@ class WaiterSet {
       const onAbort = () => waiter.wake('aborted');
       const timer = setTimeout(() => waiter.wake('timeout'), timeoutMs);
       const waiter: Waiter = {
-        wake: (end) => {
+        wake: (end, order) => {
+          settledAs = order;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           set.delete(waiter);
@@ -56,13 +64,19 @@ class WaiterSet {
       signal?.addEventListener('abort', onAbort, { once: true });
       release = () => waiter.wake('released');
     });
-    return { ended, release: () => release() };
+    return {
+      ended,
+      get settledAs() {
+        return settledAs;
+      },
+      release: () => release(),
+    };
   }
 
-  wake(orderIds: Iterable<string>, end: WaitEnd): void {
+  wake(orderIds: Iterable<string>, end: WaitEnd, orders?: ReadonlyMap<string, OrderRow>): void {
     for (const orderId of orderIds) {
       const set = this.byOrder.get(orderId);
-      if (set) for (const waiter of [...set]) waiter.wake(end);
+      if (set) for (const waiter of [...set]) waiter.wake(end, orders?.get(orderId));
     }
   }
 
@@ -75,7 +89,19 @@ export interface OrderWaitersOptions {
   /** A LISTEN connection for other coordinators' notifications; omitted when there is one. */
   listen?: () => Client;
   onListenError?: (error: unknown) => void;
+  /** True for the server process of one of this coordinator's own connections. */
+  isOwnBackend?: (processId: number) => boolean;
+  /** How long a notification this coordinator sent waits before it wakes anyone. */
+  ownNotificationGraceMs?: number;
 }
+
+/**
+ * This coordinator wakes its own waiters when the answer to the settling commit arrives, with
+ * the order as committed; its own notification, which may come first, would only make them read
+ * the order again. It is held this long and wakes whoever is still waiting: only when that
+ * answer never came (the connection broke right after the commit).
+ */
+const OWN_NOTIFICATION_GRACE_MS = 1_000;
 
 export class OrderWaiters {
   private readonly forOutcome = new WaiterSet();
@@ -108,10 +134,13 @@ export class OrderWaiters {
     return this.forChange.add(orderId, timeoutMs, signal);
   }
 
-  /** Wakes every client waiting on these orders; a woken client reads the order again. */
-  settled(orderIds: Iterable<string>): void {
+  /**
+   * Wakes every client waiting on these orders. A client is answered with the order as `orders`
+   * holds it (this coordinator's commit); one whose order is not there reads it again.
+   */
+  settled(orderIds: Iterable<string>, orders?: ReadonlyMap<string, OrderRow>): void {
     const ids = [...orderIds];
-    this.forOutcome.wake(ids, 'settled');
+    this.forOutcome.wake(ids, 'settled', orders);
     this.forChange.wake(ids, 'changed');
   }
 
@@ -140,9 +169,11 @@ export class OrderWaiters {
       try {
         await client.connect();
         client.on('notification', (note: Notification) => {
-          if (note.channel === SETTLED_CHANNEL && note.payload) {
-            this.settled(note.payload.split(','));
-          }
+          if (note.channel !== SETTLED_CHANNEL || !note.payload) return;
+          const orderIds = note.payload.split(',');
+          if (!this.options.isOwnBackend?.(note.processId)) return this.settled(orderIds);
+          const graceMs = this.options.ownNotificationGraceMs ?? OWN_NOTIFICATION_GRACE_MS;
+          setTimeout(() => this.forOutcome.wake(orderIds, 'settled'), graceMs).unref();
         });
         await client.query(`LISTEN ${SETTLED_CHANNEL}`);
         this.listener = client;

@@ -21,6 +21,7 @@ import { endTransitionSpans, transitionSpan } from './transition-spans';
 import { Span, spansEnabled, traceparentOf } from '../lib/telemetry/spans';
 import { OutboxRow, commandRow } from './outgoing';
 import { SagaCache, SagaRecord } from './saga-cache';
+import { OrderJson, OrderRow, fromJson } from './repositories/orders';
 import { SagaTiming, isStaleTimeout, nextTiming } from './saga-timing';
 import {
   CommittedOutboxRow,
@@ -57,6 +58,8 @@ export interface CommittedBatch {
   outbox: CommittedOutboxRow[];
   /** Orders that ended or became STUCK in this batch. */
   settledOrderIds: string[];
+  /** Those orders as the batch committed them, by order id. */
+  settledOrders: Map<string, OrderRow>;
   /** Every order this batch changed, settled ones included. */
   changedOrderIds: string[];
 }
@@ -67,6 +70,11 @@ export interface PlannedWrites {
   outbox: OutboxRow[];
   inbox: InboxRow[];
   settled: Set<string>;
+}
+
+interface Written {
+  outbox: CommittedOutboxRow[];
+  settledOrders: Map<string, OrderRow>;
 }
 
 interface Planned {
@@ -107,9 +115,9 @@ export class SagaRunner {
         ? { sagas: known, seen: new Map<string, HeardOutcome>() }
         : await readSagas(this.db, events);
       const planned = this.plan(events, sagas, seen);
-      let outbox: CommittedOutboxRow[];
+      let written: Written;
       try {
-        outbox = await this.write(planned.writes);
+        written = await this.write(planned.writes);
       } catch (error) {
         endTransitionSpans(planned.spans, error);
         if (!isOvertaken(error)) throw error;
@@ -117,7 +125,7 @@ export class SagaRunner {
         continue;
       }
       endTransitionSpans(planned.spans);
-      this.committed(planned, outbox);
+      this.committed(planned, written);
       return planned.outcomes;
     }
     throw new BatchOvertakenError();
@@ -184,21 +192,23 @@ export class SagaRunner {
     return { outcomes, writes, records: sagas, applied, spans };
   }
 
-  private async write(writes: PlannedWrites): Promise<CommittedOutboxRow[]> {
+  private async write(writes: PlannedWrites): Promise<Written> {
     const [sql, params] = sagaBatchStatement({
       ...writes,
       sagas: [...writes.sagas.values()],
       settledOrderIds: [...writes.settled],
     });
-    const { rows } = await statement<{ outbox: Array<{ id: string; message_id: string }> }>(
-      this.db,
-      sql,
-      params,
-    );
-    return committedRows(writes.outbox, rows[0]?.outbox ?? []);
+    const { rows } = await statement<{
+      outbox: Array<{ id: string; message_id: string }>;
+      settled: OrderJson[];
+    }>(this.db, sql, params);
+    return {
+      outbox: committedRows(writes.outbox, rows[0]?.outbox ?? []),
+      settledOrders: new Map((rows[0]?.settled ?? []).map((row) => [row.order_id, fromJson(row)])),
+    };
   }
 
-  private committed(planned: Planned, outbox: CommittedOutboxRow[]): void {
+  private committed(planned: Planned, { outbox, settledOrders }: Written): void {
     const { writes, records, applied } = planned;
     for (const update of writes.sagas.values()) {
       const record = records.get(update.saga_id)!;
@@ -210,6 +220,7 @@ export class SagaRunner {
       this.onCommitted({
         outbox,
         settledOrderIds: [...writes.settled],
+        settledOrders,
         changedOrderIds: [...new Set(applied.map((a) => a.decision.saga.context.orderId))],
       });
     }

@@ -70,7 +70,8 @@ export function createDatabase(
   log?: DatabaseLog,
 ): Database {
   const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
-  return knexFactory({
+  const pids = new Set<number>();
+  const db = knexFactory({
     ...(log
       ? {
           log: {
@@ -102,16 +103,35 @@ export function createDatabase(
       afterCreate: (connection: PgConnection, done: (error: null, c: PgConnection) => void) => {
         const socket = connection.connection?.stream;
         if (socket) coalesceWritesPerTick(socket);
+        const pid = connection.processID;
+        if (pid) {
+          pids.add(pid);
+          connection.once('end', () => pids.delete(pid));
+        }
         done(null, connection);
       },
     },
     acquireConnectionTimeout: 10_000,
   });
+  backendPids.set(db, pids);
+  return db;
 }
 
-/** The part of a node-pg client that carries its socket. */
+const backendPids = new WeakMap<Database, ReadonlySet<number>>();
+
+/**
+ * The server process ids of the pool's open connections: a notification's sender is one of
+ * them when this process sent it.
+ */
+export function ownBackendPids(db: Database): ReadonlySet<number> {
+  return backendPids.get(db) ?? new Set();
+}
+
+/** The part of a node-pg client that carries its socket and its server process. */
 interface PgConnection {
   connection?: { stream?: Writable };
+  processID?: number;
+  once(event: 'end', listener: () => void): void;
 }
 
 /** knex passes the connection settings to pg.Client as they are; its types omit `pipeline`. */

@@ -74,6 +74,7 @@ export async function readWhenSettled(
     const end = await wait.ended;
     if (end === 'aborted') return undefined;
     if (end === 'timeout') return findOrder(db, orderId);
+    if (wait.settledAs) return wait.settledAs;
   }
 }
 

@@ -54,6 +54,20 @@ export async function findOrdersByIds(
   return new Map(rows.map((row) => [row.order_id, fromStored(row)]));
 }
 
+/** An order as a write statement returned it with json_build_object (dates as ISO text). */
+export type OrderJson = Omit<OrderRow, 'created_at' | 'updated_at'> & {
+  created_at: string;
+  updated_at: string;
+};
+
+/** Dates read from JSON keep milliseconds, as pg keeps them when it reads a timestamptz. */
+export const fromJson = ({ created_at, updated_at, total, ...row }: OrderJson): OrderRow => ({
+  ...row,
+  total: Number(total),
+  created_at: new Date(created_at),
+  updated_at: new Date(updated_at),
+});
+
 export async function findOrder(db: Database, orderId: string): Promise<OrderRow | undefined> {
   const row: StoredOrder | undefined = await db('sagas')
     .select(orderColumns)

@@ -73,7 +73,8 @@ export const SETTLED_CHANNEL = 'order_settled';
  * (or was only ignored before, and is applied now);
  * unless every one of them lands, saga_writes_expected fails the statement and nothing of it
  * commits (SQLSTATE SA001): the batch was overtaken and must be decided again on fresh rows.
- * Returns the committed outbox rows' ids, which the caller publishes right after the commit.
+ * Returns the committed outbox rows' ids, which the caller publishes right after the commit,
+ * and the settled orders as committed, which answer the clients waiting on them without a read.
  */
 export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]] {
   const expected = writes.sagas.length + writes.inbox.filter((i) => i.outcome !== 'orphan').length;
@@ -89,7 +90,11 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
               reason jsonb, timeline_seq int, deadline_at timestamptz, deadline_token uuid,
               stuck_since timestamptz)
        WHERE s.saga_id = r.saga_id AND s.revision = r.revision
-       RETURNING 1
+       RETURNING CASE WHEN s.order_id = ANY($7::text[]) THEN json_build_object(
+         'saga_id', s.saga_id, 'order_id', s.order_id, 'user_id', s.user_id,
+         'request_hash', s.request_hash, 'status', s.status, 'step', s.step, 'items', s.items,
+         'total', s.total, 'reason', s.reason, 'created_at', s.created_at,
+         'updated_at', s.updated_at) END AS settled
      ), timeline_rows AS (
        INSERT INTO timeline (saga_id, seq, at, type, details)
        SELECT saga_id, seq, at, type, details FROM ${timelineRecordset('$2')}
@@ -113,7 +118,9 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
               $6) AS landed,
             (SELECT count(*) FROM notified) AS notified,
             coalesce((SELECT json_agg(json_build_object('id', id::text, 'message_id', message_id))
-                      FROM outbox_rows), '[]'::json) AS outbox`,
+                      FROM outbox_rows), '[]'::json) AS outbox,
+            coalesce((SELECT json_agg(settled) FROM updated WHERE settled IS NOT NULL),
+                     '[]'::json) AS settled`,
     [
       JSON.stringify(writes.sagas),
       JSON.stringify(writes.timeline),
@@ -121,6 +128,7 @@ export function sagaBatchStatement(writes: SagaBatchWrites): [string, unknown[]]
       JSON.stringify(writes.inbox),
       notificationChunks(writes.settledOrderIds),
       expected,
+      writes.settledOrderIds,
     ],
   ];
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { Database } from '../../lib/db';
+import { Database, ownBackendPids } from '../../lib/db';
 import { OrderIntake } from '../../coordinator/order-intake';
 import { OrderWaiters } from '../../coordinator/order-waiters';
 import { SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
@@ -19,10 +19,13 @@ describe('order waiters across coordinators (real PostgreSQL)', function () {
   let runner: SagaRunner;
   let intake: OrderIntake;
 
+  let config: Awaited<ReturnType<typeof createNamespace>>['config']['postgres'];
+
   before(async () => {
-    const { config } = await createNamespace('waiters');
-    db = await migratedDatabase(config, 'orders');
-    const { host, port, user, password, databases } = config.postgres;
+    const namespace = await createNamespace('waiters');
+    config = namespace.config.postgres;
+    db = await migratedDatabase(namespace.config, 'orders');
+    const { host, port, user, password, databases } = config;
     elsewhere = new OrderWaiters({
       listen: () => new Client({ host, port, user, password, database: databases.orders }),
     });
@@ -91,5 +94,52 @@ describe('order waiters across coordinators (real PostgreSQL)', function () {
     );
 
     expect(await Promise.all(woken)).to.deep.equal(orderIds.map(() => 'settled'));
+  });
+
+  describe('its own notifications', () => {
+    const graceMs = 400;
+    let here: OrderWaiters;
+
+    before(async () => {
+      const { host, port, user, password, databases } = config;
+      here = new OrderWaiters({
+        listen: () => new Client({ host, port, user, password, database: databases.orders }),
+        isOwnBackend: (processId) => ownBackendPids(db).has(processId),
+        ownNotificationGraceMs: graceMs,
+      });
+      here.start();
+      await waitFor(
+        'this coordinator to listen',
+        async () => {
+          const woken = here.wait('probe-here', 200).ended;
+          const other = new Client({ host, port, user, password, database: databases.orders });
+          await other.connect();
+          await other.query('SELECT pg_notify($1, $2)', [SETTLED_CHANNEL, 'probe-here']);
+          await other.end();
+          return woken;
+        },
+        (end) => end === 'settled',
+      );
+    });
+
+    after(async () => {
+      await here?.stop();
+    });
+
+    it("given a client waiting here, when this coordinator's own notification arrives, then it waits for the commit's answer and is woken by it only after a grace", async () => {
+      const orderId = `own-${randomUUID().slice(0, 8)}`;
+      const wait = here.wait(orderId, 10_000);
+      const started = Date.now();
+
+      await db.raw('SELECT pg_notify(?, ?)', [SETTLED_CHANNEL, orderId]);
+      const early = await Promise.race([
+        wait.ended,
+        new Promise((r) => setTimeout(r, graceMs / 2, 'still waiting')),
+      ]);
+
+      expect(early).to.equal('still waiting');
+      expect(await wait.ended).to.equal('settled');
+      expect(Date.now() - started).to.be.at.least(graceMs - 50);
+    });
   });
 });

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../../lib/db';
 import { OrderIntake } from '../../coordinator/order-intake';
 import { SagaCache } from '../../coordinator/saga-cache';
-import { SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
+import { CommittedBatch, SagaEvent, SagaRunner } from '../../coordinator/saga-runner';
+import { findOrder } from '../../coordinator/repositories/orders';
 import { migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
 
@@ -147,6 +148,38 @@ describe('saga runner (real PostgreSQL)', function () {
 
     expect(outcomes).to.deep.equal(['applied']);
     expect((await stateOf(sagaId)).saga.status).to.equal('PAYMENT_AUTHORIZED');
+  });
+
+  it('given a saga that settles, when its batch commits, then the order it hands on is the order as stored', async () => {
+    const committed: CommittedBatch[] = [];
+    const watched = new SagaRunner(db, (batch) => committed.push(batch), 30_000);
+    const sagaIds = [await startOrder(), await startOrder()];
+    const [settling, running] = sagaIds as [string, string];
+    const deadLettered: SagaEvent = {
+      messageId: randomUUID(),
+      sagaId: settling,
+      event: {
+        type: 'command.dead_lettered',
+        data: {
+          command_id: `${settling}/payment.authorize`,
+          command: 'payment.authorize',
+          attempts: 3,
+          code: 'PROVIDER_ERROR',
+          message: 'provider down',
+        },
+      },
+    };
+
+    await watched.handle([deadLettered, authorized(running)]);
+
+    const { order_id } = (await db('sagas').where({ saga_id: settling }).first('order_id')) as {
+      order_id: string;
+    };
+    expect(committed).to.have.length(1);
+    expect([...committed[0]!.settledOrders.keys()]).to.deep.equal([order_id]);
+    const stored = await findOrder(db, order_id);
+    expect(stored?.status).to.equal('STUCK');
+    expect(committed[0]!.settledOrders.get(order_id)).to.deep.equal(stored);
   });
 
   it('given a reply for an unknown saga, when it arrives, then it is recorded as an orphan', async () => {

@@ -56,6 +56,34 @@ describe('order wait', () => {
       expect(waiters.size).to.equal(0);
     });
 
+    it('given waiters on orders settled here, when woken, then each holds its order as committed, and one settled elsewhere holds none', async () => {
+      const waiters = new OrderWaiters();
+      const here = waiters.wait('o1', 5_000);
+      const elsewhere = waiters.wait('o2', 5_000);
+      const order = {
+        saga_id: 's1',
+        order_id: 'o1',
+        user_id: 'u',
+        request_hash: 'h',
+        status: 'COMPLETED',
+        step: null,
+        items: ['Book'],
+        total: 20,
+        reason: null,
+        created_at: new Date(0),
+        updated_at: new Date(1),
+      };
+
+      waiters.settled(['o1', 'o2'], new Map([['o1', order]]));
+
+      expect(await Promise.all([here.ended, elsewhere.ended])).to.deep.equal([
+        'settled',
+        'settled',
+      ]);
+      expect(here.settledAs).to.equal(order);
+      expect(elsewhere.settledAs).to.equal(undefined);
+    });
+
     it('given a waiter whose client goes away, when its signal aborts, then it is released at once', async () => {
       const waiters = new OrderWaiters();
       const gone = new AbortController();
