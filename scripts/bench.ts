@@ -180,6 +180,9 @@ async function main(): Promise<void> {
       warmupSeconds: opts.warmup,
       sku: opts.sku,
       servicePids,
+      pidsByService: Object.fromEntries(
+        serviceNames.map((name) => [name, pidsListeningOn([ports[name]])]),
+      ),
       onProgress: (done, elapsed) =>
         progress(
           'running',
@@ -253,11 +256,16 @@ function ratios(ours: LoopResult, floor: Pick<LoopResult, 'sagas_per_s' | 'laten
   };
 }
 
+/** Wide enough for `order saga (closed-loop, saga vN)`. */
+const NAME_WIDTH = 34;
+
 function render(report: Record<string, unknown>): string {
   const r = report as Record<string, never> & {
     sagas_per_s: number;
     latency_ms: { p50: number; p95: number; p99: number };
     cpu_ms_per_saga: { services: number; postgres: number; rabbitmq: number; total: number };
+    service_cpu_ms_per_saga?: Record<string, number>;
+    saga_version?: number;
     baseline?: LoopResult;
     ratio_to_baseline?: ReturnType<typeof ratios>;
   };
@@ -265,16 +273,21 @@ function render(report: Record<string, unknown>): string {
     name: string,
     x: Pick<LoopResult, 'sagas_per_s' | 'latency_ms' | 'cpu_ms_per_saga'>,
   ) =>
-    `${name.padEnd(22)} ${String(x.sagas_per_s).padStart(9)} ${[x.latency_ms.p50, x.latency_ms.p95, x.latency_ms.p99].map((v) => String(v).padStart(9)).join(' ')}  ${String(x.cpu_ms_per_saga.total).padStart(7)} (svc ${x.cpu_ms_per_saga.services}, pg ${x.cpu_ms_per_saga.postgres}, mq ${x.cpu_ms_per_saga.rabbitmq})`;
+    `${name.padEnd(NAME_WIDTH)} ${String(x.sagas_per_s).padStart(9)} ${[x.latency_ms.p50, x.latency_ms.p95, x.latency_ms.p99].map((v) => String(v).padStart(9)).join(' ')}  ${String(x.cpu_ms_per_saga.total).padStart(7)} (svc ${x.cpu_ms_per_saga.services}, pg ${x.cpu_ms_per_saga.postgres}, mq ${x.cpu_ms_per_saga.rabbitmq})`;
+  const version = r.saga_version === undefined ? '' : `, saga v${String(r.saga_version)}`;
   const lines = [
-    `${'system'.padEnd(22)} ${'sagas/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)}  CPU ms per saga`,
-    row(`order saga (${String(report.mode)})`, r),
+    `${'system'.padEnd(NAME_WIDTH)} ${'sagas/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)}  CPU ms per saga`,
+    row(`order saga (${String(report.mode)}${version})`, r),
   ];
+  if (r.service_cpu_ms_per_saga) {
+    const split = Object.entries(r.service_cpu_ms_per_saga).map(([name, ms]) => `${name} ${ms}`);
+    lines.push(`${''.padEnd(NAME_WIDTH)} services' CPU ms per saga: ${split.join(', ')}`);
+  }
   if (r.baseline) lines.push(row('choreography floor', r.baseline));
   if (r.ratio_to_baseline) {
     const q = r.ratio_to_baseline;
     lines.push(
-      `${'ratio to the floor'.padEnd(22)} ${`${q.sagas_per_s}×`.padStart(9)} ${[q.latency_p50, q.latency_p95, q.latency_p99].map((v) => `${v}×`.padStart(9)).join(' ')}`,
+      `${'ratio to the floor'.padEnd(NAME_WIDTH)} ${`${q.sagas_per_s}×`.padStart(9)} ${[q.latency_p50, q.latency_p95, q.latency_p99].map((v) => `${v}×`.padStart(9)).join(' ')}`,
     );
   }
   lines.push('', JSON.stringify(report, null, 2));

@@ -4,7 +4,7 @@
  * its throughput is N ÷ latency, so latency is what it measures.
  */
 import { randomBytes } from 'node:crypto';
-import { CpuSample, cpuPerSaga, sampleCpu } from './cpu';
+import { CpuSample, cpuPerSaga, eachPerSaga, sampleCpu, sampleEach } from './cpu';
 import { JsonClient } from './http-client';
 import { round, summary } from './stats';
 
@@ -15,6 +15,8 @@ export interface ClosedLoopOptions {
   warmupSeconds: number;
   sku: string;
   servicePids: number[];
+  /** The processes of each service, for the split of the services' CPU. */
+  pidsByService?: Record<string, number[]>;
   onProgress?: (done: number, elapsedSeconds: number) => void;
 }
 
@@ -24,6 +26,10 @@ export interface LoopResult {
   sagas_per_s: number;
   latency_ms: { p50: number; p95: number; p99: number };
   cpu_ms_per_saga: { services: number; postgres: number; rabbitmq: number; total: number };
+  /** The services' share, service by service: where a saga's own CPU goes. */
+  service_cpu_ms_per_saga?: Record<string, number>;
+  /** The saga definition version the orders ran (the coordinator's SAGA_VERSION). */
+  saga_version?: number;
   statuses: Record<string, number>;
   failures: number;
   /** Orders completed in the warm-up and the measured run: what the stock must have lost. */
@@ -39,12 +45,14 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
   const statuses: Record<string, number> = {};
   let failures = 0;
   let completedInAll = 0;
+  let someSagaId: string | undefined;
 
   /** One order, from the POST to its outcome; the outcome's status, or undefined on failure. */
   const one = async (): Promise<string | undefined> => {
     const orderId = `bench-${run}-${sequence++}`;
     const body = { order_id: orderId, user_id: 'bench', items: [options.sku], total: 10 };
     let answer = await client.request('POST', '/orders', body, { prefer: 'wait=60' });
+    if (typeof answer.body.saga_id === 'string') someSagaId = answer.body.saga_id;
     while (answer.status === 202 || (answer.status === 200 && !settled.has(status(answer)))) {
       answer = await client.request('GET', `/orders/${orderId}?wait=60`);
     }
@@ -71,6 +79,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
 
   const latencies: number[] = [];
   const before: CpuSample = sampleCpu(options.servicePids);
+  const servicesBefore = sampleEach(options.pidsByService ?? {});
   const startedAt = performance.now();
   const progress = setInterval(
     () => options.onProgress?.(latencies.length, (performance.now() - startedAt) / 1000),
@@ -80,6 +89,12 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
   clearInterval(progress);
   const seconds = (performance.now() - startedAt) / 1000;
   const after = sampleCpu(options.servicePids);
+  const perService = eachPerSaga(
+    servicesBefore,
+    sampleEach(options.pidsByService ?? {}),
+    latencies.length,
+  );
+  const sagaVersion = someSagaId ? await versionOf(client, someSagaId) : undefined;
   client.close();
   const cpu = cpuPerSaga(before, after, latencies.length);
   return {
@@ -93,6 +108,14 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
       rabbitmq: round(cpu.rabbitmq, 3),
       total: round(cpu.total, 3),
     },
+    ...(options.pidsByService
+      ? {
+          service_cpu_ms_per_saga: Object.fromEntries(
+            Object.entries(perService).map(([name, ms]) => [name, round(ms, 3)]),
+          ),
+        }
+      : {}),
+    ...(sagaVersion === undefined ? {} : { saga_version: sagaVersion }),
     statuses,
     failures,
     completed_in_all: completedInAll,
@@ -101,4 +124,11 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
 
 function status(answer: { body: Record<string, unknown> }): string {
   return typeof answer.body.status === 'string' ? answer.body.status : '';
+}
+
+/** The definition version a saga runs, from its details; undefined if they cannot be read. */
+async function versionOf(client: JsonClient, sagaId: string): Promise<number | undefined> {
+  const answer = await client.request('GET', `/sagas/${sagaId}`).catch(() => undefined);
+  const version = answer?.status === 200 ? answer.body.version : undefined;
+  return typeof version === 'number' ? version : undefined;
 }

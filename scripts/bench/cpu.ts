@@ -121,6 +121,30 @@ export function sampleCpu(servicePids: readonly number[]): CpuSample {
   };
 }
 
+/** CPU seconds used so far by each named group of processes (e.g. each service). */
+export function sampleEach(
+  groups: Readonly<Record<string, readonly number[]>>,
+): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    seconds[name] = pids.reduce((sum, pid) => sum + (stat(pid)?.self ?? 0), 0) / ticksPerSecond;
+  }
+  return seconds;
+}
+
+/** CPU milliseconds per saga of each group between two samples of `sampleEach`. */
+export function eachPerSaga(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  sagas: number,
+): Record<string, number> {
+  const per: Record<string, number> = {};
+  for (const name of Object.keys(after)) {
+    per[name] = ((after[name]! - (before[name] ?? 0)) * 1000) / Math.max(1, sagas);
+  }
+  return per;
+}
+
 /** CPU milliseconds per saga between two samples. */
 export function cpuPerSaga(before: CpuSample, after: CpuSample, sagas: number) {
   const per = (key: keyof CpuSample) => ((after[key] - before[key]) * 1000) / Math.max(1, sagas);

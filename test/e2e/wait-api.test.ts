@@ -168,7 +168,7 @@ describe('waiting for an order to settle (all four services as processes)', func
     expect(answer.status).to.equal(400);
   });
 
-  it('given the running system, when the closed-loop benchmark runs briefly, then every order it places completes and is counted', async () => {
+  it("given the running system, when the closed-loop benchmark runs briefly, then every order it places completes and is counted, with the saga version and each service's CPU", async () => {
     const { ports } = system.namespace.config;
 
     const result = await runClosedLoop({
@@ -178,9 +178,19 @@ describe('waiting for an order to settle (all four services as processes)', func
       warmupSeconds: 0,
       sku: 'Book',
       servicePids: pidsListeningOn([ports.coordinator, ports.payment]),
+      pidsByService: {
+        coordinator: pidsListeningOn([ports.coordinator]),
+        payment: pidsListeningOn([ports.payment]),
+      },
     });
 
     expect(result.failures).to.equal(0);
+    expect(result.saga_version).to.equal(system.namespace.config.sagaVersion);
+    expect(Object.keys(result.service_cpu_ms_per_saga ?? {})).to.deep.equal([
+      'coordinator',
+      'payment',
+    ]);
+    expect(result.service_cpu_ms_per_saga?.coordinator).to.be.greaterThan(0);
     expect(result.sagas).to.be.greaterThan(0);
     expect(result.statuses).to.deep.equal({ COMPLETED: result.sagas });
     expect(result.latency_ms.p50).to.be.greaterThan(0);
