@@ -5,6 +5,8 @@
  *   npm run bench -- --in-flight 1           its outcome through the wait API, for 15 s
  *   npm run bench -- --baseline            … and the choreography floor at the same in-flight
  *                                            count in the same run, with ratios to it
+ *   npm run bench -- --baseline --rounds 3 … floor and ours alternating three times: medians,
+ *                                            and the median of each round's ratio
  *   npm run bench -- --open --orders 5000 --concurrency 64
  *                                          open loop: submit as fast as possible, then time
  *                                            how fast the backlog drains
@@ -25,16 +27,16 @@ import { createDatabase } from '../lib/db';
 import { serviceNodeFlags } from '../lib/node-flags';
 import { DEFAULT_BASELINE, runBaseline } from './bench/baseline';
 import { LoopResult, runClosedLoop } from './bench/closed-loop';
+import { Ratios, Round, summarizeRounds } from './bench/rounds';
 import { pidsListeningOn } from './bench/cpu';
 import { JsonClient } from './bench/http-client';
 import { runOpenLoop } from './bench/open-loop';
 import { RestartReport, runRestarts } from './bench/restart';
-import { round } from './bench/stats';
 import { runWaitApi } from './bench/wait-api';
 import { ServiceName, serviceEntryPoints, serviceNames } from './service-entry-points';
 
 const usage = `usage: npm run bench -- [--in-flight N] [--seconds S] [--warmup S] [--baseline]
-                         [--baseline-script PATH] [--sku SKU] [--json]
+                         [--rounds R] [--baseline-script PATH] [--sku SKU] [--json]
        npm run bench -- --open [--orders N] [--concurrency C] [--timeout S] [--sku SKU] [--json]
        npm run bench -- --wait-api [--seconds S] [--json]
        npm run bench -- --restart [--restarts N] [--services NAME,...] [--json]`;
@@ -43,6 +45,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       'in-flight': { type: 'string', default: '64' },
+      rounds: { type: 'string', default: '1' },
       seconds: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '3' },
       baseline: { type: 'boolean', default: false },
@@ -73,6 +76,7 @@ function options() {
     restarts: Math.round(positive('restarts', values.restarts)),
     services: serviceList(values.services),
     inFlight: Math.round(positive('in-flight', values['in-flight'])),
+    rounds: Math.round(positive('rounds', values.rounds)),
     seconds: positive('seconds', values.seconds),
     warmup: Number(values.warmup) >= 0 ? Number(values.warmup) : 3,
     baseline: values.baseline,
@@ -170,35 +174,33 @@ async function main(): Promise<void> {
     clean = result.not_ended === 0 && result.rejected_submissions === 0;
     report = { mode: 'open-loop', ...result };
   } else {
-    const baseline = opts.baseline
-      ? await runBaseline(opts.baselineScript, opts.inFlight, opts.seconds, opts.warmup)
-      : undefined;
-    const result = await runClosedLoop({
-      port: ports.coordinator,
-      inFlight: opts.inFlight,
-      seconds: opts.seconds,
-      warmupSeconds: opts.warmup,
-      sku: opts.sku,
-      servicePids,
-      pidsByService: Object.fromEntries(
-        serviceNames.map((name) => [name, pidsListeningOn([ports[name]])]),
-      ),
-      onProgress: (done, elapsed) =>
-        progress(
-          'running',
-          Math.min(Math.round(elapsed * 10), opts.seconds * 10),
-          opts.seconds * 10,
+    const rounds: Round[] = [];
+    for (let index = 1; index <= opts.rounds; index += 1) {
+      const label = opts.rounds > 1 ? `round ${index}/${opts.rounds}` : 'running';
+      if (opts.baseline) process.stderr.write(`${label}: the choreography floor\n`);
+      const floor = opts.baseline
+        ? await runBaseline(opts.baselineScript, opts.inFlight, opts.seconds, opts.warmup)
+        : undefined;
+      const ours = await runClosedLoop({
+        port: ports.coordinator,
+        inFlight: opts.inFlight,
+        seconds: opts.seconds,
+        warmupSeconds: opts.warmup,
+        sku: opts.sku,
+        servicePids,
+        pidsByService: Object.fromEntries(
+          serviceNames.map((name) => [name, pidsListeningOn([ports[name]])]),
         ),
-    });
-    process.stderr.write('\n');
+        onProgress: (done, elapsed) =>
+          progress(label, Math.min(Math.round(elapsed * 10), opts.seconds * 10), opts.seconds * 10),
+      });
+      process.stderr.write('\n');
+      rounds.push({ ours, floor });
+    }
+    const result = summarizeRounds(rounds);
     completed = result.completed_in_all;
     clean = result.failures === 0;
-    report = {
-      mode: 'closed-loop',
-      in_flight: opts.inFlight,
-      ...result,
-      ...(baseline ? { baseline, ratio_to_baseline: ratios(result, baseline) } : {}),
-    };
+    report = { mode: 'closed-loop', in_flight: opts.inFlight, ...result };
   }
   const stockAfter = await stockOf(inventory, opts.sku);
   inventory.close();
@@ -246,16 +248,6 @@ function renderRestarts(report: RestartReport): string {
   ].join('\n');
 }
 
-/** Our figures as multiples of the floor's: above 1 is more throughput, or more latency. */
-function ratios(ours: LoopResult, floor: Pick<LoopResult, 'sagas_per_s' | 'latency_ms'>) {
-  return {
-    sagas_per_s: round(ours.sagas_per_s / floor.sagas_per_s),
-    latency_p50: round(ours.latency_ms.p50 / floor.latency_ms.p50),
-    latency_p95: round(ours.latency_ms.p95 / floor.latency_ms.p95),
-    latency_p99: round(ours.latency_ms.p99 / floor.latency_ms.p99),
-  };
-}
-
 /** Wide enough for `order saga (closed-loop, saga vN)`. */
 const NAME_WIDTH = 34;
 
@@ -267,7 +259,8 @@ function render(report: Record<string, unknown>): string {
     service_cpu_ms_per_saga?: Record<string, number>;
     saga_version?: number;
     baseline?: LoopResult;
-    ratio_to_baseline?: ReturnType<typeof ratios>;
+    ratio_to_baseline?: Ratios;
+    rounds?: Array<{ ratio_to_baseline?: Ratios }>;
   };
   const row = (
     name: string,
@@ -286,10 +279,18 @@ function render(report: Record<string, unknown>): string {
   if (r.baseline) lines.push(row('choreography floor', r.baseline));
   if (r.ratio_to_baseline) {
     const q = r.ratio_to_baseline;
+    if (r.rounds) lines[0] = `${lines[0]}   (medians of ${r.rounds.length} rounds)`;
     lines.push(
       `${'ratio to the floor'.padEnd(NAME_WIDTH)} ${`${q.sagas_per_s}×`.padStart(9)} ${[q.latency_p50, q.latency_p95, q.latency_p99].map((v) => `${v}×`.padStart(9)).join(' ')}`,
     );
   }
+  r.rounds?.forEach(({ ratio_to_baseline: q }, index) => {
+    if (!q) return;
+    const figures = [q.sagas_per_s, q.latency_p50, q.latency_p95, q.latency_p99];
+    lines.push(
+      `${`  round ${index + 1}`.padEnd(NAME_WIDTH)} ${figures.map((v) => `${v}×`.padStart(9)).join(' ')}`,
+    );
+  });
   lines.push('', JSON.stringify(report, null, 2));
   return lines.join('\n');
 }
