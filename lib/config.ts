@@ -134,6 +134,8 @@ export interface Config {
   readonly stuckTimeoutSeconds: number;
   readonly prefetchCount: number;
   readonly paymentProviderUrl: string;
+  /** True when no provider is configured and the payment worker's own simulator answers. */
+  readonly paymentProviderSimulated: boolean;
   readonly paymentMaxAmount: number;
   readonly faultInjection: boolean;
   /** The circuit breaker per step; `enabled` false leaves every step closed for good. */
@@ -368,6 +370,7 @@ function toConfig(e: Parsed, authorities: CertificateAuthorities): Config {
     // The payment worker serves a provider simulator on its own port unless told otherwise.
     paymentProviderUrl:
       e.PAYMENT_PROVIDER_URL || `http://127.0.0.1:${e.PAYMENT_SERVICE_PORT}/provider`,
+    paymentProviderSimulated: !e.PAYMENT_PROVIDER_URL,
     paymentMaxAmount: e.PAYMENT_MAX_AMOUNT,
     faultInjection: e.FAULT_INJECTION === 'on',
     breaker: {

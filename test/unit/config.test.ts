@@ -60,6 +60,7 @@ describe('config', () => {
         paymentMaxAmount: 10000,
         faultInjection: true,
         paymentProviderUrl: 'http://127.0.0.1:8001/provider',
+        paymentProviderSimulated: true,
         prefetchCount: 256,
         logLevel: 'info',
         adminToken: '',

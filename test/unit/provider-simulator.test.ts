@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { providerSimulator } from '../../workers/payment/provider-simulator';
+import { loadConfig } from '../../lib/config';
+import {
+  providerSimulator,
+  simulatorInProductionWarning,
+} from '../../workers/payment/provider-simulator';
 
 describe('payment provider simulator', () => {
   let server: http.Server;
@@ -65,5 +69,23 @@ describe('payment provider simulator', () => {
 
     expect(unknown.status).to.equal(404);
     expect(other.status).to.equal(418);
+  });
+
+  describe('in a production configuration', () => {
+    it('given fault injection off and no provider, when the worker starts, then it warns that the simulator charges no one', () => {
+      const warning = simulatorInProductionWarning(loadConfig({ FAULT_INJECTION: 'off' }));
+
+      expect(warning).to.include('PAYMENT_PROVIDER_URL');
+    });
+
+    it('given a provider, or fault injection on, when the worker starts, then there is nothing to warn of', () => {
+      const configured = loadConfig({
+        FAULT_INJECTION: 'off',
+        PAYMENT_PROVIDER_URL: 'https://payments.example.com',
+      });
+
+      expect(simulatorInProductionWarning(configured)).to.equal(undefined);
+      expect(simulatorInProductionWarning(loadConfig({}))).to.equal(undefined);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { queues } from '../../lib/messaging/topology';
 import { runWorker } from '../runtime/service';
 import { paymentHandler } from './handlers';
 import { httpPaymentProvider } from './provider';
-import { providerSimulator } from './provider-simulator';
+import { providerSimulator, simulatorInProductionWarning } from './provider-simulator';
 import { paymentApi, paymentRoutes } from './routes';
 
 runWorker({
@@ -21,4 +21,9 @@ runWorker({
   routes: ({ db }) => paymentRoutes(db),
   api: paymentApi,
   rawRoutes: ({ config }) => providerSimulator(config.paymentMaxAmount),
+  prepare: ({ config, logger }) => {
+    const warning = simulatorInProductionWarning(config);
+    if (warning) logger.warn(warning);
+    return Promise.resolve();
+  },
 });

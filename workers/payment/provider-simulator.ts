@@ -12,6 +12,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RawRoute } from '../../lib/service';
 
 const MAX_REMEMBERED_KEYS = 100_000;
+
+/**
+ * What to tell an operator who runs a production configuration (fault injection off) on the
+ * simulator: it approves every payment up to its limit and charges no one. Undefined otherwise.
+ */
+export function simulatorInProductionWarning(config: {
+  paymentProviderSimulated: boolean;
+  faultInjection: boolean;
+}): string | undefined {
+  if (!config.paymentProviderSimulated || config.faultInjection) return undefined;
+  return 'payments are authorized by the built-in simulator, which charges no one: set PAYMENT_PROVIDER_URL to the payment provider';
+}
 const MAX_BODY_BYTES = 4 * 1024;
 
 type Answer = { status: number; body: Record<string, unknown> };
