@@ -45,6 +45,11 @@ async function wakeDelays(
     { target: 'shipping', mode: 'latency', probability: 1, latency_ms: 200, ttl_seconds: 120 },
     admin,
   );
+  if (rule.status === 401 || rule.status === 403) {
+    throw new Error(
+      `adding a latency rule answered ${rule.status}: --wait-api slows a step through the admin API; set ADMIN_TOKEN to the running system's admin token (npm start prints the one it generated)`,
+    );
+  }
   if (rule.status !== 201) throw new Error(`adding a latency rule answered ${rule.status}`);
   // Workers hear of rules through the control exchange, rebroadcast every couple of seconds.
   await new Promise((resolve) => setTimeout(resolve, 2_500));

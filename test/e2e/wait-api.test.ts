@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { runClosedLoop } from '../../scripts/bench/closed-loop';
 import { pidsListeningOn } from '../../scripts/bench/cpu';
+import { runWaitApi } from '../../scripts/bench/wait-api';
 import { OrderView, TimelineView, request } from '../helpers/api';
 import { TEST_ADMIN_TOKEN, createNamespace } from '../helpers/namespace';
 import { System } from '../helpers/system';
@@ -195,5 +196,38 @@ describe('waiting for an order to settle (all four services as processes)', func
     expect(result.statuses).to.deep.equal({ COMPLETED: result.sagas });
     expect(result.latency_ms.p50).to.be.greaterThan(0);
     expect(result.cpu_ms_per_saga.services).to.be.greaterThan(0);
+  });
+
+  describe('the wait-API benchmark', () => {
+    const options = () => {
+      const port = system.namespace.config.ports.coordinator;
+      return {
+        port,
+        adminToken: TEST_ADMIN_TOKEN,
+        coordinatorPid: pidsListeningOn([port])[0]!,
+        wakeSamples: 1,
+        idleWaiters: 20,
+        idleSeconds: 0.5,
+      };
+    };
+
+    it('given the running system, when it runs briefly, then it reports how soon waiters heard and what idle waiters cost', async () => {
+      const result = await runWaitApi(options());
+
+      expect(result.wake_after_completed_ms.p50).to.be.at.least(0);
+      expect(result.idle.waiters).to.equal(20);
+      expect(result.idle.coordinator_cpu_ms_per_s_with).to.be.a('number');
+    });
+
+    it('given a token the system does not know, when it starts, then it says which setting to give', async () => {
+      const refused = await runWaitApi({ ...options(), adminToken: 'not-the-token' }).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+
+      expect(refused)
+        .to.match(/answered 40[13]/)
+        .and.include('set ADMIN_TOKEN');
+    });
   });
 });
