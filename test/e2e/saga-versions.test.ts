@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { OrderView, TimelineEvent, TimelineView, request } from '../helpers/api';
 import { TEST_ADMIN_TOKEN, createNamespace } from '../helpers/namespace';
 import { System } from '../helpers/system';
@@ -37,6 +38,16 @@ describe('saga versions across a deploy (all four services as processes)', funct
     events.map((e) => `${e.type}${e.step ? `:${e.step}` : ''}`);
   const versionOf = async (sagaId: string) =>
     (await admin<{ version: number }>(`/sagas/${sagaId}`)).body.version;
+  const outboxRows = async () => {
+    const { host, port, user, password, databases } = system.namespace.config.postgres;
+    const client = new Client({ host, port, user, password, database: databases.orders });
+    await client.connect();
+    try {
+      return Number((await client.query('SELECT count(*) AS n FROM outbox')).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  };
   const place = async (body: Record<string, unknown>) => {
     const orderId = `ver-${randomUUID().slice(0, 8)}`;
     const accepted = await request<OrderView>(`${api}/orders`, {
@@ -86,6 +97,10 @@ describe('saga versions across a deploy (all four services as processes)', funct
     const old = await place({ items: ['Book'], total: 20 });
     await untilStatus(old.orderId, 'PAYMENT_AUTHORIZED');
     expect(await versionOf(old.sagaId)).to.equal(1);
+    // A confirmed command stays in the outbox until the coordinator deletes it (within a
+    // second); killed before that, its relay would publish the swallowed command again and the
+    // saga would go on without the step timeout this test is about.
+    await waitFor('the coordinator to delete its confirmed commands', outboxRows, (n) => n === 0);
 
     // The deploy: the check passes (this code registers version 1), then the restart on v2.
     const check = sagaCheck();
