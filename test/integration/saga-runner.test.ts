@@ -45,6 +45,22 @@ describe('saga runner (real PostgreSQL)', function () {
     },
   });
 
+  /** The payment command dead-lettered after its retries: the saga parks as STUCK. */
+  const paymentDeadLettered = (sagaId: string): SagaEvent => ({
+    messageId: randomUUID(),
+    sagaId,
+    event: {
+      type: 'command.dead_lettered',
+      data: {
+        command_id: `${sagaId}/payment.authorize`,
+        command: 'payment.authorize',
+        attempts: 3,
+        code: 'PROVIDER_ERROR',
+        message: 'provider down',
+      },
+    },
+  });
+
   const stateOf = async (sagaId: string) => {
     const saga = await db('sagas')
       .where({ saga_id: sagaId })
@@ -117,21 +133,7 @@ describe('saga runner (real PostgreSQL)', function () {
 
   it('given a STUCK saga that heard its reply late, when an operator replays it and the worker answers again with that same reply, then the reply is applied', async () => {
     const sagaId = await startOrder();
-    const deadLettered: SagaEvent = {
-      messageId: randomUUID(),
-      sagaId,
-      event: {
-        type: 'command.dead_lettered',
-        data: {
-          command_id: `${sagaId}/payment.authorize`,
-          command: 'payment.authorize',
-          attempts: 3,
-          code: 'PROVIDER_ERROR',
-          message: 'provider down',
-        },
-      },
-    };
-    await runner.handle([deadLettered]);
+    await runner.handle([paymentDeadLettered(sagaId)]);
     expect((await stateOf(sagaId)).saga.status).to.equal('STUCK');
     // The worker did answer, after all: while the saga is STUCK the answer changes nothing.
     const answer = authorized(sagaId);
@@ -155,22 +157,8 @@ describe('saga runner (real PostgreSQL)', function () {
     const watched = new SagaRunner(db, (batch) => committed.push(batch), 30_000);
     const sagaIds = [await startOrder(), await startOrder()];
     const [settling, running] = sagaIds as [string, string];
-    const deadLettered: SagaEvent = {
-      messageId: randomUUID(),
-      sagaId: settling,
-      event: {
-        type: 'command.dead_lettered',
-        data: {
-          command_id: `${settling}/payment.authorize`,
-          command: 'payment.authorize',
-          attempts: 3,
-          code: 'PROVIDER_ERROR',
-          message: 'provider down',
-        },
-      },
-    };
 
-    await watched.handle([deadLettered, authorized(running)]);
+    await watched.handle([paymentDeadLettered(settling), authorized(running)]);
 
     const { order_id } = (await db('sagas').where({ saga_id: settling }).first('order_id')) as {
       order_id: string;
