@@ -103,53 +103,47 @@ export function sampleCpu(servicePids: readonly number[]): CpuSample {
   const rabbit = pids.filter((pid) =>
     ['beam.smp', 'erl_child_setup', 'epmd'].includes(command(pid)),
   );
-  let services = 0;
   let pg = 0;
-  let mq = 0;
-  for (const pid of servicePids) services += stat(pid)?.self ?? 0;
   for (const pid of postgres) {
     const s = stat(pid);
     if (!s) continue;
     // The postmaster reaps the backends: their time shows in its children's counters.
     pg += s.self + (postgres.includes(s.ppid) ? 0 : s.children);
   }
-  for (const pid of rabbit) mq += stat(pid)?.self ?? 0;
   return {
-    services: services / ticksPerSecond,
+    services: secondsOf(servicePids),
     postgres: pg / ticksPerSecond,
-    rabbitmq: mq / ticksPerSecond,
+    rabbitmq: secondsOf(rabbit),
   };
+}
+
+/** CPU seconds these processes have used so far, together. */
+function secondsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + (stat(pid)?.self ?? 0), 0) / ticksPerSecond;
 }
 
 /** CPU seconds used so far by each named group of processes (e.g. each service). */
 export function sampleEach(
   groups: Readonly<Record<string, readonly number[]>>,
 ): Record<string, number> {
-  const seconds: Record<string, number> = {};
-  for (const [name, pids] of Object.entries(groups)) {
-    seconds[name] = pids.reduce((sum, pid) => sum + (stat(pid)?.self ?? 0), 0) / ticksPerSecond;
-  }
-  return seconds;
+  return Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, secondsOf(pids)]));
 }
 
 /** CPU milliseconds per saga of each group between two samples of `sampleEach`. */
-export function eachPerSaga(
-  before: Record<string, number>,
-  after: Record<string, number>,
+export function eachPerSaga<K extends string>(
+  before: Record<K, number>,
+  after: Record<K, number>,
   sagas: number,
-): Record<string, number> {
-  const per: Record<string, number> = {};
-  for (const name of Object.keys(after)) {
-    per[name] = ((after[name]! - (before[name] ?? 0)) * 1000) / Math.max(1, sagas);
+): Record<K, number> {
+  const per = {} as Record<K, number>;
+  for (const name of Object.keys(after) as K[]) {
+    per[name] = ((after[name] - (before[name] ?? 0)) * 1000) / Math.max(1, sagas);
   }
   return per;
 }
 
 /** CPU milliseconds per saga between two samples. */
 export function cpuPerSaga(before: CpuSample, after: CpuSample, sagas: number) {
-  const per = (key: keyof CpuSample) => ((after[key] - before[key]) * 1000) / Math.max(1, sagas);
-  const services = per('services');
-  const postgres = per('postgres');
-  const rabbitmq = per('rabbitmq');
+  const { services, postgres, rabbitmq } = eachPerSaga<keyof CpuSample>(before, after, sagas);
   return { services, postgres, rabbitmq, total: services + postgres + rabbitmq };
 }
