@@ -15,6 +15,8 @@ import {
   commandStep,
 } from '../../sagas/contracts/messages';
 import { inventoryHandler } from '../../workers/inventory/handlers';
+import { paymentHandler } from '../../workers/payment/handlers';
+import { PaymentProvider } from '../../workers/payment/provider';
 import { CommandHandler, commandBatchHandler } from '../../workers/runtime/worker';
 import { shippingHandler } from '../../workers/shipping/handlers';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
@@ -54,6 +56,7 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
   let broker: BrokerConnection;
   let inventoryDb: Database;
   let shippingDb: Database;
+  let paymentsDb: Database;
   let replies: Awaited<ReturnType<typeof collect>>;
   let deadLetters: Awaited<ReturnType<typeof collect>>;
 
@@ -62,6 +65,7 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     broker = await connectedBroker(config);
     inventoryDb = await migratedDatabase(config, 'inventory');
     shippingDb = await migratedDatabase(config, 'shipping');
+    paymentsDb = await migratedDatabase(config, 'payments');
     replies = await collect(broker, queues.coordinator);
     deadLetters = await collect(broker, deadLetterQueueOf(queues.inventory));
   });
@@ -72,9 +76,10 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
     await broker?.close();
     await inventoryDb?.destroy();
     await shippingDb?.destroy();
+    await paymentsDb?.destroy();
   });
 
-  const handlerFor = (db: Database, handler: CommandHandler<void>, queue: string) =>
+  const handlerFor = <T>(db: Database, handler: CommandHandler<T>, queue: string) =>
     commandBatchHandler({
       queue,
       db,
@@ -134,6 +139,37 @@ describe('worker runtime (real PostgreSQL and RabbitMQ)', function () {
 
     expect(reported).to.deep.equal([false, true, true]);
     expect(await stock('Counted')).to.deep.equal({ available: 4, reserved: 1 });
+  });
+
+  it('given a fraud check, when it is delivered, redelivered and re-sent, then each delivery is answered under one message id from the command, with no record and no provider call', async () => {
+    const noProvider: PaymentProvider = {
+      authorize: () => Promise.reject(new Error('a fraud check must not call the provider')),
+      void: () => Promise.reject(new Error('a fraud check must not call the provider')),
+    };
+    const handle = handlerFor(paymentsDb, paymentHandler(paymentsDb, noProvider), queues.payment);
+    const sagaId = randomUUID();
+    const assess = command('risk.assess', sagaId, 'o-risk', {
+      amount: 20,
+      items: [{ sku: 'Book', quantity: 1 }],
+    });
+    const redelivery = commandMessage(assess);
+    redelivery.fields.redelivered = true;
+    const resend = { ...assess, message_id: randomUUID(), attempt: 2 };
+
+    await handle([commandMessage(assess)]);
+    await handle([redelivery]);
+    await handle([commandMessage(resend)]);
+
+    const answers = await waitFor(
+      'three answers',
+      async () => repliesFor(sagaId),
+      (r) => r.length >= 3,
+    );
+    expect(answers.map((r) => r.type)).to.deep.equal(Array(3).fill('risk.assessed'));
+    expect(new Set(answers.map((r) => r.message_id))).to.deep.equal(
+      new Set([`answer:${assess.data.command_id}`]),
+    );
+    expect(await paymentsDb('processed_commands').where({ order_id: 'o-risk' })).to.have.length(0);
   });
 
   it('given a reserved order, when release is delivered twice, then stock is restored once', async () => {

@@ -1,6 +1,7 @@
 /**
- * Payment: scores an order for fraud (a pure computation, see risk.ts), authorizes an order's
- * total with the provider, and voids an order's live authorizations. Provider calls happen in `prepare`, outside the database transaction; the
+ * Payment: scores an order for fraud (a pure computation, see risk.ts, answered without a
+ * transaction), authorizes an order's total with the provider, and voids an order's live
+ * authorizations. Provider calls happen in `prepare`, outside the database transaction; the
  * authorization, or the declined attempt, is recorded together with the stored reply in
  * `apply`.
  */
@@ -14,9 +15,7 @@ import { AuthorizationResult, PaymentProvider } from './provider';
 import { RISK_SCORE_CODE, RiskVerdict, assessRisk } from './risk';
 
 type Prepared =
-  | { kind: 'risk'; verdict: RiskVerdict }
-  | { kind: 'authorize'; result: AuthorizationResult }
-  | { kind: 'void'; authorizationIds: string[] };
+  { kind: 'authorize'; result: AuthorizationResult } | { kind: 'void'; authorizationIds: string[] };
 
 export interface PaymentPolicy {
   /** The fraud check rejects an order scoring above this (RISK_DECLINE_SCORE). */
@@ -29,11 +28,12 @@ export function paymentHandler(
   policy: PaymentPolicy = { riskDeclineScore: 80 },
 ): CommandHandler<Prepared> {
   return {
+    answerWithoutEffect(command) {
+      if (command.type !== 'risk.assess') return undefined;
+      const { command_id, amount, items } = command.data;
+      return riskReply(command_id, assessRisk(amount, items, policy.riskDeclineScore));
+    },
     async prepare(command) {
-      if (command.type === 'risk.assess') {
-        const { amount, items } = command.data;
-        return { kind: 'risk', verdict: assessRisk(amount, items, policy.riskDeclineScore) };
-      }
       if (command.type === 'payment.authorize') {
         const { command_id, amount } = command.data;
         const result = await provider.authorize({
@@ -60,9 +60,7 @@ export function paymentHandler(
       const replies: ReplyDraft[] = [];
       for (const { command, prepared } of commands) {
         const commandId = command.data.command_id;
-        if (prepared.kind === 'risk') {
-          replies.push(riskReply(commandId, prepared.verdict));
-        } else if (prepared.kind === 'authorize') {
+        if (prepared.kind === 'authorize') {
           replies.push(authorizationReply(command, prepared.result, authorizations));
         } else {
           const voided = await voidAuthorizations(tx, prepared.authorizationIds);
@@ -84,7 +82,10 @@ export function paymentHandler(
   };
 }
 
-/** A verdict needs no record of its own: the stored reply answers every repeat. */
+/**
+ * A verdict changes nothing and is computed from the order alone, so it takes no transaction
+ * and leaves no record: every delivery of the command scores the order again.
+ */
 function riskReply(commandId: string, verdict: RiskVerdict): ReplyDraft {
   if (verdict.approved) {
     return { type: 'risk.assessed', data: { command_id: commandId, score: verdict.score } };

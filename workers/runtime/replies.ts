@@ -23,6 +23,15 @@ export function replyTo(command: Command, draft: ReplyDraft, now = new Date()): 
   } as Reply;
 }
 
+/**
+ * The reply to a command that has no effect: its id is derived from the command id, so every
+ * delivery and every re-send of the command gives the one reply the coordinator takes once, as
+ * a reply kept in the worker's record would.
+ */
+export function effectFreeReply(command: Command, draft: ReplyDraft): Reply {
+  return { ...replyTo(command, draft), message_id: answerId(command.data.command_id) };
+}
+
 /** A reply continues the trace of the command it answers (W3C traceparent). */
 export function replyMessage(reply: Reply, traceparent?: string): OutgoingMessage {
   return {
@@ -71,5 +80,14 @@ const MAX_MESSAGE_ID = 128;
 function noticeId(messageId: string, retry: number): string {
   const readable = `retry:${messageId}:${retry}`;
   if (readable.length <= MAX_MESSAGE_ID) return readable;
-  return `retry:${createHash('sha256').update(messageId).digest('hex')}:${retry}`;
+  return `retry:${digest(messageId)}:${retry}`;
+}
+
+function answerId(commandId: string): string {
+  const readable = `answer:${commandId}`;
+  return readable.length <= MAX_MESSAGE_ID ? readable : `answer:${digest(commandId)}`;
+}
+
+function digest(id: string): string {
+  return createHash('sha256').update(id).digest('hex');
 }

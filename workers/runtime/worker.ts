@@ -2,7 +2,8 @@
  * The life of a command in a worker: decode → answered before? → failure injection → prepare
  * (outside the transaction: e.g. the provider's HTTP API) → one transaction that claims the
  * command ids, applies the effects and stores the replies → publish replies, retries and dead
- * letters with confirms → ack.
+ * letters with confirms → ack. A command without effects (a pure computation) skips the
+ * transaction: its answer is computed again on every delivery.
  *
  * A redelivered command is answered with the reply stored the first time, so it has no second
  * effect. A crash after the commit and before the ack makes the broker redeliver; the stored
@@ -30,7 +31,7 @@ import { FaultRuleListener } from './fault-rules';
 import { FaultMode } from '../../sagas/contracts/order-request';
 import { SimulatedFailure, faultForDelivery, simulatedDecline, simulationIn } from './faults';
 import { findReplies, isTakenElsewhere, recordRepliesStatement } from './processed-commands';
-import { ReplyDraft, replyMessage, replyTo, retryNotice } from './replies';
+import { ReplyDraft, effectFreeReply, replyMessage, replyTo, retryNotice } from './replies';
 
 const validateCommand = compileValidator<Command>(commandSchema);
 
@@ -50,6 +51,13 @@ export interface CommandHandler<TPrepared = unknown> {
    * statement, so a batch that only writes commits in a single round trip.
    */
   apply(tx: Pipeline, commands: PreparedCommand<TPrepared>[]): Promise<ReplyDraft[]>;
+  /**
+   * The answer to a command that changes nothing anywhere (a computation on the command alone),
+   * or undefined for a command with effects. Such a command takes no transaction and leaves no
+   * record: every delivery computes its answer again and sends it under one message id derived
+   * from the command id, which the coordinator's inbox takes once.
+   */
+  answerWithoutEffect?(command: Command): ReplyDraft | undefined;
 }
 
 export interface WorkerRuntimeOptions<TPrepared> {
@@ -159,7 +167,15 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     );
     // A redelivery can share a batch with its original: act once per command id.
     const fresh = uniqueCommands(decoded.filter((d) => !replies.has(d.command.data.command_id)));
-    const { work, forced } = await injectFaults(fresh, outgoing);
+    const injected = await injectFaults(fresh, outgoing);
+    const { forced } = injected;
+    const work = injected.work.filter((d) => {
+      const draft = handler.answerWithoutEffect?.(d.command);
+      if (!draft) return true;
+      replies.set(d.command.data.command_id, effectFreeReply(d.command, draft));
+      applied.add(d.command.data.command_id);
+      return false;
+    });
     const prepared = await prepareAll(work, (d, error) =>
       outgoing.push(...technicalFailure(d, error)),
     );
