@@ -7,6 +7,7 @@ import { SagaRunner } from '../../coordinator/saga-runner';
 import { PostgresServers } from '../chaos/servers/postgres-servers';
 import { migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
+import { paymentDeadLettered } from '../helpers/saga-events';
 
 /**
  * A restart of the PostgreSQL server closes every pooled connection under the coordinator; the
@@ -39,22 +40,7 @@ describe('bulk replay after a PostgreSQL server restart (a server of its own)', 
       items: ['Book'],
       total: 20,
     });
-    await runner.handle([
-      {
-        messageId: randomUUID(),
-        sagaId: order.saga_id,
-        event: {
-          type: 'command.dead_lettered',
-          data: {
-            command_id: `${order.saga_id}/payment.authorize`,
-            command: 'payment.authorize',
-            attempts: 3,
-            code: 'PROVIDER_UNAVAILABLE',
-            message: 'payment provider answered 503',
-          },
-        },
-      },
-    ]);
+    await runner.handle([paymentDeadLettered(order.saga_id)]);
     return order.saga_id;
   };
 

@@ -7,6 +7,7 @@ import { CommittedBatch, SagaEvent, SagaRunner } from '../../coordinator/saga-ru
 import { findOrder } from '../../coordinator/repositories/orders';
 import { migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
+import { paymentDeadLettered } from '../helpers/saga-events';
 
 describe('saga runner (real PostgreSQL)', function () {
   this.timeout(20_000);
@@ -42,22 +43,6 @@ describe('saga runner (real PostgreSQL)', function () {
     event: {
       type: 'payment.authorized',
       data: { command_id: `${sagaId}/payment.authorize`, authorization_id: 'auth-1' },
-    },
-  });
-
-  /** The payment command dead-lettered after its retries: the saga parks as STUCK. */
-  const paymentDeadLettered = (sagaId: string): SagaEvent => ({
-    messageId: randomUUID(),
-    sagaId,
-    event: {
-      type: 'command.dead_lettered',
-      data: {
-        command_id: `${sagaId}/payment.authorize`,
-        command: 'payment.authorize',
-        attempts: 3,
-        code: 'PROVIDER_ERROR',
-        message: 'provider down',
-      },
     },
   });
 

@@ -10,6 +10,7 @@ import { SagaRunner } from '../../coordinator/saga-runner';
 import { TimeoutSweeper } from '../../coordinator/timeout-sweeper';
 import { collect, connectedBroker, migratedDatabase } from '../helpers/infrastructure';
 import { createNamespace } from '../helpers/namespace';
+import { paymentDeadLettered } from '../helpers/saga-events';
 import { waitFor } from '../helpers/wait';
 import { freePort } from '../helpers/ports';
 
@@ -82,22 +83,7 @@ describe('timeout sweeper (real PostgreSQL and RabbitMQ)', function () {
       .where({ saga_id: sagaId })
       .update({ deadline_at: db.raw("now() - interval '1 second'") });
   const makeStuck = async (sagaId: string, stuckForSeconds: number) => {
-    await runner.handle([
-      {
-        messageId: randomUUID(),
-        sagaId,
-        event: {
-          type: 'command.dead_lettered',
-          data: {
-            command_id: `${sagaId}/payment.authorize`,
-            command: 'payment.authorize',
-            attempts: 3,
-            code: 'PROVIDER_UNAVAILABLE',
-            message: 'payment provider answered 503',
-          },
-        },
-      },
-    ]);
+    await runner.handle([paymentDeadLettered(sagaId)]);
     await db('sagas')
       .where({ saga_id: sagaId })
       .update({ stuck_since: db.raw('now() - make_interval(secs => ?)', [stuckForSeconds]) });
