@@ -167,16 +167,16 @@ export function commandBatchHandler<TPrepared>(options: WorkerRuntimeOptions<TPr
     );
     // A redelivery can share a batch with its original: act once per command id.
     const fresh = uniqueCommands(decoded.filter((d) => !replies.has(d.command.data.command_id)));
-    const injected = await injectFaults(fresh, outgoing);
-    const { forced } = injected;
-    const work = injected.work.filter((d) => {
-      const draft = handler.answerWithoutEffect?.(d.command);
-      if (!draft) return true;
-      replies.set(d.command.data.command_id, effectFreeReply(d.command, draft));
-      applied.add(d.command.data.command_id);
-      return false;
-    });
-    const prepared = await prepareAll(work, (d, error) =>
+    const { work, forced } = await injectFaults(fresh, outgoing);
+    for (const { command } of work) {
+      const draft = handler.answerWithoutEffect?.(command);
+      if (!draft) continue;
+      replies.set(command.data.command_id, effectFreeReply(command, draft));
+      applied.add(command.data.command_id);
+    }
+    // What is answered already needs no transaction; the rest has effects to apply.
+    const withEffects = work.filter((d) => !replies.has(d.command.data.command_id));
+    const prepared = await prepareAll(withEffects, (d, error) =>
       outgoing.push(...technicalFailure(d, error)),
     );
     if (prepared.length + forced.length > 0) {
