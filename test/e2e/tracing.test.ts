@@ -58,10 +58,13 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
     expect(accepted.status).to.equal(202);
     const traceId = accepted.body.saga_id.replace(/-/g, '');
 
+    // Each service exports its spans in batches of its own, so the coordinator's last transition
+    // can arrive before the worker's publish it hangs below: wait for the whole tree.
     const spans = await waitFor(
-      `the trace of order ${orderId} to reach its last transition`,
+      `the trace of order ${orderId} to reach its last transition with every parent span`,
       async () => receiver.trace(traceId),
-      (found) => found.some((s) => s.name === 'saga shipping.ready'),
+      (found) =>
+        found.some((s) => s.name === 'saga shipping.ready') && orphansIn(found).length === 0,
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -77,8 +80,7 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
       roots.map((s) => [s.service, s.kind]),
       names(spans),
     ).to.deep.equal([[services.coordinator, spanKinds.server]]);
-    const orphans = spans.filter((s) => s.parentSpanId && !byId.has(s.parentSpanId));
-    expect(orphans.map((s) => `${s.service} ${s.name}`)).to.deep.equal([]);
+    expect(orphansIn(spans).map((s) => `${s.service} ${s.name}`)).to.deep.equal([]);
 
     for (const { step, command, reply } of happyPath) {
       const worker = services[step];
@@ -151,6 +153,12 @@ describe('tracing — one trace per order across the four services (OTLP/HTTP to
     }
   });
 });
+
+/** Spans whose parent is not among the given ones. */
+function orphansIn(spans: ReceivedSpan[]): ReceivedSpan[] {
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.filter((s) => s.parentSpanId && !ids.has(s.parentSpanId));
+}
 
 function rootOf(span: ReceivedSpan, byId: Map<string, ReceivedSpan>): ReceivedSpan {
   let current = span;
