@@ -122,6 +122,10 @@ export async function dropNamespaces(): Promise<void> {
   const client = new Client({ host: pgHost, user: 'postgres', database: 'postgres' });
   await client.connect();
   try {
+    await creationsFinished(
+      client,
+      pending.flatMap((entry) => entry.databases),
+    );
     for (const entry of pending) {
       for (const database of entry.databases) {
         await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -135,6 +139,47 @@ export async function dropNamespaces(): Promise<void> {
     }
   } finally {
     await client.end();
+  }
+}
+
+/** Databases this run dropped that exist again: something created them after their drop. */
+export async function droppedDatabasesStillThere(): Promise<string[]> {
+  const dropped = created
+    .filter((entry) => entry.settled === 'dropped')
+    .flatMap((entry) => entry.databases);
+  if (dropped.length === 0) return [];
+  const client = new Client({ host: pgHost, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname = ANY($1::text[]) ORDER BY datname',
+      [dropped],
+    );
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits until no session is creating one of `databases`. A service that exits (or is killed)
+ * while its CREATE DATABASE runs leaves the server to finish it: dropped before that, the
+ * database would appear again afterwards and outlive the run.
+ */
+async function creationsFinished(client: Client, databases: string[]): Promise<void> {
+  const statements = databases.map((database) => `CREATE DATABASE "${database}"%`);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await client.query<{ running: number }>(
+      `SELECT count(*)::int AS running FROM pg_stat_activity
+        WHERE state = 'active' AND query LIKE ANY($1::text[]) AND pid <> pg_backend_pid()`,
+      [statements],
+    );
+    if (rows[0]!.running === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`a CREATE DATABASE of ${databases.join(', ')} ran for more than 30 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

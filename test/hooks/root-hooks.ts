@@ -7,6 +7,7 @@
 import {
   createdNamespaces,
   dropNamespaces,
+  droppedDatabasesStillThere,
   keepPendingNamespaces,
   namespaceServers,
 } from '../helpers/namespace';
@@ -33,6 +34,10 @@ export const mochaHooks = {
       return;
     }
     await dropNamespaces();
+    const outlived = await droppedDatabasesStillThere();
+    if (outlived.length > 0) {
+      throw new Error(`databases dropped by this run exist again: ${outlived.join(', ')}`);
+    }
   },
 };
 
