@@ -36,7 +36,9 @@ export const mochaHooks = {
     await dropNamespaces();
     const outlived = await droppedDatabasesStillThere();
     if (outlived.length > 0) {
-      throw new Error(`databases dropped by this run exist again: ${outlived.join(', ')}`);
+      throw new Error(
+        `databases dropped by this run exist again (drop them by hand): ${outlived.join(', ')}`,
+      );
     }
   },
 };
