@@ -2,8 +2,8 @@
  * Checks built-in Kubernetes objects against the API's OpenAPI schemas, as compiled by the
  * kubernetes-models package: required fields, types and enums of every nested object.
  *
- * kubernetes-models is an ES module only; it is loaded with a native dynamic import, which is
- * why this code runs under tsx and is left out of the CommonJS build.
+ * kubernetes-models is loaded with a native dynamic import, which is why this code runs under
+ * tsx and is left out of the CommonJS build.
  */
 import { JsonObject } from './documents';
 
