@@ -3,7 +3,8 @@
  * (`main.bundle.js`), so that a restarted service reads one file instead of resolving and
  * reading some nine hundred modules. In place of tsc's output of the entry point
  * (`dist/coordinator/main.js`, `dist/workers/<worker>/main.js`, the paths everything starts)
- * goes a loader that runs the bundle with a V8 code cache (lib/code-cache.ts). Runs after tsc
+ * goes a loader that tunes V8 for a long-running service (lib/v8-tiering.ts) and runs the bundle
+ * with a V8 code cache (lib/code-cache.ts). Runs after tsc
  * (`npm run build`, scripts/build-if-stale.mjs): every other module of dist/ stays as tsc wrote
  * it, for the scripts, the migrations and the tests.
  *
@@ -158,14 +159,16 @@ export async function bundleServices() {
 }
 
 function loader(entryPoint) {
-  const codeCache = path
-    .relative(path.dirname(entryPoint), path.join(root, 'dist', 'lib', 'code-cache.js'))
-    .split(path.sep)
-    .join('/');
+  const distLib = (file) =>
+    path
+      .relative(path.dirname(entryPoint), path.join(root, 'dist', 'lib', file))
+      .split(path.sep)
+      .join('/');
   return [
     "'use strict';",
     '// Written by scripts/bundle-services.mjs: this service is the bundle beside this file.',
-    `require('${codeCache}').runBundle(`,
+    `require('${distLib('v8-tiering.js')}').optimizeHotCodeSooner();`,
+    `require('${distLib('code-cache.js')}').runBundle(`,
     "  require('node:path').join(__dirname, 'main.bundle.js'),",
     '  module,',
     '  require,',

@@ -21,8 +21,9 @@ describe('service bundles (what npm run build leaves in dist/)', () => {
     const entry = path.join(dist, entryPoint);
     const bundle = entry.replace(/\.js$/, '.bundle.js');
 
-    it(`given the ${service} entry point, when it is read, then it only runs the bundle beside it through the code cache`, () => {
+    it(`given the ${service} entry point, when it is read, then it only tunes V8 and runs the bundle beside it through the code cache`, () => {
       expect(requiredModules(entry)).to.deep.equal([
+        relativeTo(entry, 'lib/v8-tiering.js'),
         relativeTo(entry, 'lib/code-cache.js'),
         'node:path',
       ]);
