@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from 'pg';
 import {
   Database,
   createDatabase,
@@ -110,6 +111,41 @@ describe('migrations (real PostgreSQL)', function () {
     } finally {
       await db.destroy();
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+  it('given a statement a new deployment first ran on empty tables, when the table has grown, then its next execution uses the index', async () => {
+    const { config } = await createNamespace('migrations_plans');
+    const name = config.postgres.databases.orders;
+    await ensureDatabaseExists(config.postgres, name);
+    const migrator = createDatabase(config.postgres, name);
+    try {
+      await migrateToLatest(migrator, path.resolve(__dirname, '../../migrations/orders'));
+    } finally {
+      await migrator.destroy();
+    }
+    // A service's connection, opened after the migrations: the shape of the saga store's lookups,
+    // on rows about as wide as a saga's.
+    const db = createDatabase(config.postgres, name);
+    const client = (await db.client.acquireConnection()) as Client;
+    try {
+      await client.query(`PREPARE lookup(jsonb) AS
+        SELECT s.saga_id FROM sagas s JOIN jsonb_to_recordset($1) AS r(saga_id uuid) USING (saga_id)`);
+      const lookup = `EXECUTE lookup('[{"saga_id":"6f1c2a4e-0000-4000-8000-000000000000"}]')`;
+      for (let run = 0; run < 8; run++) await client.query(lookup);
+      await client.query(`INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total,
+          status, state, version, snapshot)
+        SELECT gen_random_uuid(), 'o-' || n, 'u', 'h', '[]', 1, 'COMPLETED', 'completed', 1,
+          jsonb_build_object('context', repeat('x', 700))
+          FROM generate_series(1, 20000) AS n`);
+
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${lookup}`);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+
+      expect(plan).not.to.include('Seq Scan on sagas');
+      expect(plan).to.match(/Index (Only )?Scan using sagas_pkey/);
+    } finally {
+      await db.client.releaseConnection(client);
+      await db.destroy();
     }
   });
 });
