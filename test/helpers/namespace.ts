@@ -167,12 +167,12 @@ export async function droppedDatabasesStillThere(): Promise<string[]> {
  * database would appear again afterwards and outlive the run.
  */
 async function creationsFinished(client: Client, databases: string[]): Promise<void> {
-  const statements = databases.map((database) => `CREATE DATABASE "${database}"%`);
+  const statements = databases.map((database) => `CREATE DATABASE "${database}"`);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { rows } = await client.query<{ running: number }>(
       `SELECT count(*)::int AS running FROM pg_stat_activity
-        WHERE state = 'active' AND query LIKE ANY($1::text[]) AND pid <> pg_backend_pid()`,
+        WHERE state = 'active' AND query ^@ ANY($1::text[]) AND pid <> pg_backend_pid()`,
       [statements],
     );
     if (rows[0]!.running === 0) return;
