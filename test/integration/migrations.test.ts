@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import {
   Database,
   createDatabase,
@@ -146,6 +146,34 @@ describe('migrations (real PostgreSQL)', function () {
     } finally {
       await db.client.releaseConnection(client);
       await db.destroy();
+    }
+  });
+  it('given a database its account does not own, when migrated, then every migration runs and only the plan setting is left to the owner', async () => {
+    const { config } = await createNamespace('migrations_not_owner');
+    const name = config.postgres.databases.shipping;
+    await ensureDatabaseExists(config.postgres, name);
+    const account = `${name}_account`;
+    const admin = new Client({ ...config.postgres, database: name });
+    await admin.connect();
+    const db = createDatabase({ ...config.postgres, user: account }, name);
+    try {
+      await admin.query(`CREATE ROLE "${account}" LOGIN`);
+      await admin.query(`GRANT CREATE ON SCHEMA public TO "${account}"`);
+
+      await migrateToLatest(db, path.resolve(__dirname, '../../migrations/shipping'));
+
+      const tables = await db('pg_tables').where({ schemaname: 'public' }).pluck('tablename');
+      expect(tables).to.include.members(['shipments', 'processed_commands']);
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS settings FROM pg_db_role_setting
+          WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(rows[0].settings).to.equal(0);
+    } finally {
+      await db.destroy();
+      await admin.query(`DROP OWNED BY "${account}"`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${account}"`);
+      await admin.end();
     }
   });
 });
