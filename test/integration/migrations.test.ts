@@ -10,6 +10,7 @@ import {
   isSchemaCurrent,
   migrateDown,
   migrateToLatest,
+  pgClientConfig,
 } from '../../lib/db';
 import { createNamespace } from '../helpers/namespace';
 
@@ -113,6 +114,7 @@ describe('migrations (real PostgreSQL)', function () {
       rmSync(directory, { recursive: true, force: true });
     }
   });
+
   it('given a statement a new deployment first ran on empty tables, when the table has grown, then its next execution uses the index', async () => {
     const { config } = await createNamespace('migrations_plans');
     const name = config.postgres.databases.orders;
@@ -148,12 +150,13 @@ describe('migrations (real PostgreSQL)', function () {
       await db.destroy();
     }
   });
+
   it('given a database its account does not own, when migrated, then every migration runs and only the plan setting is left to the owner', async () => {
     const { config } = await createNamespace('migrations_not_owner');
     const name = config.postgres.databases.shipping;
     await ensureDatabaseExists(config.postgres, name);
     const account = `${name}_account`;
-    const admin = new Client({ ...config.postgres, database: name });
+    const admin = new Client(pgClientConfig(config.postgres, name));
     await admin.connect();
     const db = createDatabase({ ...config.postgres, user: account }, name);
     try {
