@@ -14,6 +14,7 @@
  */
 import type { Client, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { Database } from './db';
+import { DISCARD_PLANS, PlanRefresh } from './plan-refresh';
 
 export interface Pipeline {
   /** Sends a statement at once; the transaction waits for every statement before it resolves. */
@@ -31,7 +32,7 @@ export interface Pipeline {
 
 /**
  * The hot path's statements are few and the same every time: naming them lets each connection
- * parse and plan a statement once instead of on every execution. BEGIN and COMMIT stay plain.
+ * parse a statement once and reuse its plan. BEGIN and COMMIT stay plain.
  */
 const statementNames = new Map<string, string>();
 /** Past this many distinct texts a statement is sent unnamed: something builds SQL on the fly. */
@@ -49,6 +50,17 @@ function prepared(sql: string, params?: readonly unknown[]): QueryConfig {
     : { text: sql, values: [...params] };
 }
 
+const planRefresh = new PlanRefresh();
+
+/**
+ * Queues DISCARD PLANS ahead of the connection's next statement when its plans are due to be
+ * made again. It runs outside any transaction, so its failure (only a lost connection, which
+ * fails the statements behind it too) costs nothing but the refresh.
+ */
+function refreshPlansWhenDue(client: Client): void {
+  if (planRefresh.isDue(client)) client.query(DISCARD_PLANS).catch(() => undefined);
+}
+
 /** One statement on its own (it commits by itself), sent as a named statement. */
 export async function statement<R extends QueryResultRow = QueryResultRow>(
   db: Database,
@@ -57,6 +69,7 @@ export async function statement<R extends QueryResultRow = QueryResultRow>(
 ): Promise<QueryResult<R>> {
   const client = (await db.client.acquireConnection()) as Client;
   try {
+    refreshPlansWhenDue(client);
     return await client.query<R>(prepared(sql, params));
   } finally {
     await db.client.releaseConnection(client);
@@ -88,6 +101,7 @@ export async function pipelinedTransaction<T>(
   work: (tx: Pipeline) => Promise<T>,
 ): Promise<T> {
   const client = (await db.client.acquireConnection()) as Client;
+  refreshPlansWhenDue(client);
   const sent: Array<Promise<unknown>> = [];
   const writes: Array<readonly [string, readonly unknown[]]> = [];
   let begun = false;
