@@ -12,6 +12,7 @@ import {
   migrateToLatest,
   pgClientConfig,
 } from '../../lib/db';
+import { statement } from '../../lib/pipelined';
 import { createNamespace } from '../helpers/namespace';
 
 const roles = ['orders', 'payments', 'inventory', 'shipping'] as const;
@@ -115,7 +116,7 @@ describe('migrations (real PostgreSQL)', function () {
     }
   });
 
-  it('given a statement a new deployment first ran on empty tables, when the table has grown, then its next execution uses the index', async () => {
+  it('given a named statement a connection first ran on empty tables, when the table has grown and the connection drops its plans, then the statement uses the index', async () => {
     const { config } = await createNamespace('migrations_plans');
     const name = config.postgres.databases.orders;
     await ensureDatabaseExists(config.postgres, name);
@@ -125,28 +126,56 @@ describe('migrations (real PostgreSQL)', function () {
     } finally {
       await migrator.destroy();
     }
-    // A service's connection, opened after the migrations: the shape of the saga store's lookups,
-    // on rows about as wide as a saga's.
-    const db = createDatabase(config.postgres, name);
-    const client = (await db.client.acquireConnection()) as Client;
+    // A service's pool, reduced to one connection so that the plan read is the one it uses; the
+    // shape of the saga store's lookups, on rows about as wide as a saga's.
+    const db = createDatabase({ ...config.postgres, poolSize: 1 }, name);
+    const lookup = `SELECT s.saga_id FROM sagas s
+      JOIN jsonb_to_recordset($1::jsonb) AS r(saga_id uuid) USING (saga_id)`;
+    const params = [JSON.stringify([{ saga_id: '6f1c2a4e-0000-4000-8000-000000000000' }])];
+    const planOfLookup = async () => {
+      const client = (await db.client.acquireConnection()) as Client;
+      try {
+        const prepared = await client.query<{ name: string }>(
+          'SELECT name FROM pg_prepared_statements WHERE statement = $1',
+          [lookup],
+        );
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE ${prepared.rows[0]!.name}('${params[0]}')`,
+        );
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      } finally {
+        await db.client.releaseConnection(client);
+      }
+    };
     try {
-      await client.query(`PREPARE lookup(jsonb) AS
-        SELECT s.saga_id FROM sagas s JOIN jsonb_to_recordset($1) AS r(saga_id uuid) USING (saga_id)`);
-      const lookup = `EXECUTE lookup('[{"saga_id":"6f1c2a4e-0000-4000-8000-000000000000"}]')`;
-      for (let run = 0; run < 8; run++) await client.query(lookup);
-      await client.query(`INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total,
+      // An ANALYZE by autovacuum would have the statement planned again on its own.
+      await db.raw('ALTER TABLE sagas SET (autovacuum_enabled = false)');
+      const firstUse = Date.now();
+      for (let run = 0; run < 8; run++) await statement(db, lookup, params);
+      await db.raw(`INSERT INTO sagas (saga_id, order_id, user_id, request_hash, items, total,
           status, state, version, snapshot)
         SELECT gen_random_uuid(), 'o-' || n, 'u', 'h', '[]', 1, 'COMPLETED', 'completed', 1,
           jsonb_build_object('context', repeat('x', 700))
           FROM generate_series(1, 20000) AS n`);
+      expect(await planOfLookup(), 'the plan kept from the empty table').to.include(
+        'Seq Scan on sagas',
+      );
 
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${lookup}`);
-      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      // The connection's plans are first dropped after a second of use.
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, firstUse + 1_100 - Date.now())),
+      );
+      await statement(db, lookup, params);
 
+      const plan = await planOfLookup();
       expect(plan).not.to.include('Seq Scan on sagas');
       expect(plan).to.match(/Index (Only )?Scan using sagas_pkey/);
+      const settings = await db.raw<{ rows: Array<{ settings: number }> }>(
+        `SELECT count(*)::int AS settings FROM pg_db_role_setting
+          WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(settings.rows[0]!.settings, 'database settings left by the migrations').to.equal(0);
     } finally {
-      await db.client.releaseConnection(client);
       await db.destroy();
     }
   });
